@@ -2,9 +2,35 @@
  * The store agent: composes ingestion, presence, the local store, decisions and the
  * outbox. Imports nothing from Electron, so the same core runs headless under Node and
  * inside Electron's utility process.
+ *
+ *   MQTT (gateways, scanners) ─▶ parse ─▶ presence tracker ─▶ recognizer ─▶ decider
+ *   screen (bridge: scans) ────────────────────────────────▶ recognizer     │
+ *                                   outbox + ledger + visits (one transaction) ◀┘
+ *                                   then: greeting event ─▶ screens
  */
-import type { AgentBridgeHost } from '../protocol/bridge';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentBridgeHost, AgentStatus, ScanOutcome } from '../protocol/bridge';
+import packageJson from '../package.json';
 import type { AgentConfig } from './config/agent-config';
+import { openDatabase, type Db } from './store/database';
+import { ProfileStore } from './store/profile-store';
+import { VisitStore } from './store/visit-store';
+import { Outbox } from './outbox/outbox';
+import { GreetingLedger } from './decisions/greeting-ledger';
+import { Decider, type Decision } from './decisions/decide';
+import { StoreClock } from './decisions/local-time';
+import { compileRuleSet } from './decisions/rule-set';
+import defaultRules from './decisions/default-rules.json';
+import { PresenceTracker, type PresenceFact } from './presence/presence-tracker';
+import { Recognizer } from './recognition/recognizer';
+import { ScanDebouncer } from './recognition/scan-debouncer';
+import { identifyScanCode } from './ingestion/loyalty-code';
+import { startEmbeddedBroker, type EmbeddedBroker } from './ingestion/embedded-broker';
+import { MqttIngestion } from './ingestion/mqtt-ingestion';
+import { BridgeHost } from './bridge/bridge-host';
+import { startBrowserBridgeServer, type BrowserBridgeServer } from './bridge/browser-bridge-server';
+import { createLogger, RejectionCounter, type Logger } from './log/logger';
 
 export interface Agent {
   readonly config: AgentConfig;
@@ -12,10 +38,161 @@ export interface Agent {
   readonly bridge: AgentBridgeHost;
   /** Browser mode: where the screens are served (http://127.0.0.1:port), when httpPort is set. */
   readonly httpUrl: string | undefined;
+  /** The broker the agent listens to (the embedded one when none is configured). */
+  readonly brokerUrl: string;
+  readonly databaseFile: string;
+  status(): AgentStatus;
+  onDecision(listener: (decision: Decision) => void): () => void;
+  onPresence(listener: (fact: PresenceFact) => void): () => void;
   stop(): Promise<void>;
 }
 
-export async function startAgent(config: AgentConfig): Promise<Agent> {
-  void config;
-  throw new Error('not yet wired');
+export interface StartAgentOptions {
+  log?: Logger;
+  /** How often absence and dwell timeouts are checked (ms). */
+  tickMs?: number;
+}
+
+function loadRules(config: AgentConfig): ReturnType<typeof compileRuleSet> {
+  if (!config.rulesFile) return compileRuleSet(defaultRules);
+  return compileRuleSet(JSON.parse(readFileSync(config.rulesFile, 'utf8')));
+}
+
+export async function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<Agent> {
+  const log = options.log ?? createLogger('store-agent');
+  const rejections = new RejectionCounter(log);
+  const rules = loadRules(config);
+  const databaseFile = join(config.dataDir, 'store.db');
+  const db: Db = openDatabase(databaseFile);
+  const profiles = new ProfileStore(db);
+  const visits = new VisitStore(db);
+  const ledger = new GreetingLedger(db);
+  const outbox = new Outbox(db, {
+    store: { id: config.storeId },
+    device: { id: config.deviceId, type: 'store-agent' },
+    app: { name: packageJson.name, version: packageJson.version },
+  });
+  const decider = new Decider(rules, ledger, new StoreClock(config.timeZone));
+  const decisionListeners = new Set<(decision: Decision) => void>();
+  const presenceListeners = new Set<(fact: PresenceFact) => void>();
+  const screens = new Map(config.screens.map((screen) => [screen.id, screen]));
+  const playlists = new Map(config.playlists.map((playlist) => [playlist.id, playlist]));
+  const startedAt = new Date().toISOString();
+
+  let brokerConnected = (): boolean => false;
+  const status = (): AgentStatus => ({
+    storeId: config.storeId,
+    deviceId: config.deviceId,
+    startedAt,
+    broker: { url: brokerUrl, connected: brokerConnected(), embedded: broker !== undefined },
+    profiles: profiles.countProfiles(),
+    outboxPending: outbox.pending(),
+    rejected: { ...rejections.counts },
+  });
+
+  const recognizer: Recognizer = new Recognizer({
+    db, profiles, visits, outbox, decider, ledger,
+    visitGapMs: config.presence.visitGapMs,
+    onGreeting: (greeting) => bridge.emit('greeting', greeting),
+    onDecision: (decision) => {
+      for (const listener of decisionListeners) listener(decision);
+    },
+  });
+  const scans = new ScanDebouncer(5_000);
+
+  const handlePresence = (facts: PresenceFact[]): void => {
+    for (const fact of facts) {
+      recognizer.onPresence(fact);
+      for (const listener of presenceListeners) listener(fact);
+    }
+  };
+
+  const handleScan = (screenId: string, code: string, at: Date): ScanOutcome => {
+    if (!screens.has(screenId)) {
+      rejections.reject('scan-unknown-screen', { screenId: screenId.slice(0, 64) });
+      return { status: 'invalid', reason: `no screen "${screenId}" in this store` };
+    }
+    const identified = identifyScanCode(code);
+    if (!identified.ok) {
+      rejections.reject('scan-invalid', { screenId, reason: identified.reason });
+      return { status: 'invalid', reason: identified.reason };
+    }
+    // A double scan (the customer holds the card under the reader) is one recognition.
+    return scans.once(`${screenId}\u0000${identified.identifier.kind}\u0000${identified.identifier.value}`, at.getTime(), () =>
+      recognizer.onIdentified(screenId, identified.identifier, at),
+    );
+  };
+
+  const bridge = new BridgeHost({
+    'screen.settings': ({ screenId }) => {
+      const screen = screens.get(screenId);
+      if (!screen) throw new Error(`no screen "${screenId}" in this store`);
+      const playlist = (screen.playlistId && playlists.get(screen.playlistId)) || config.playlists[0]!;
+      return { screenId, name: screen.name, greetingDurationMs: config.greetingDurationMs, playlist, scanner: config.scanner };
+    },
+    'scan.submit': ({ screenId, code }) => handleScan(screenId, code, new Date()),
+    'greeting.shown': ({ screenId, decisionId }) => ({ recorded: recognizer.greetingShown(screenId, decisionId) }),
+    'agent.status': () => status(),
+  });
+
+  const broker: EmbeddedBroker | undefined = config.brokerUrl
+    ? undefined
+    : await startEmbeddedBroker(config.embeddedBrokerPort, config.embeddedBrokerHost);
+  const brokerUrl = config.brokerUrl ?? broker!.url;
+  const presence = new PresenceTracker(config.screens, config.presence);
+  const ingestion = MqttIngestion.start({
+    url: brokerUrl,
+    ...(config.brokerUsername !== undefined ? { username: config.brokerUsername } : {}),
+    ...(config.brokerPassword !== undefined ? { password: config.brokerPassword } : {}),
+    config: config.ingestion,
+    rejections,
+    log,
+    handlers: {
+      onSighting: (sighting) => handlePresence(presence.observe(sighting)),
+      onScan: (scan) => {
+        handleScan(scan.screenId, scan.code, new Date(scan.at));
+      },
+    },
+  });
+  brokerConnected = () => ingestion.connected;
+  const ticker = setInterval(() => {
+    try {
+      handlePresence(presence.tick(Date.now()));
+      scans.prune(Date.now());
+    } catch (error) {
+      log.error({ err: error }, 'presence tick failed');
+    }
+  }, options.tickMs ?? 1000);
+
+  let http: BrowserBridgeServer | undefined;
+  if (config.httpPort !== undefined) {
+    http = await startBrowserBridgeServer({ port: config.httpPort, rendererDir: config.rendererDir, host: bridge, log, rejections });
+    log.info({ url: http.url }, 'screens served in browser mode');
+  }
+  log.info({ storeId: config.storeId, broker: brokerUrl, profiles: profiles.countProfiles(), rules: rules.rules.length }, 'store agent started');
+
+  return {
+    config,
+    bridge,
+    httpUrl: http?.url,
+    brokerUrl,
+    databaseFile,
+    status,
+    onDecision: (listener) => {
+      decisionListeners.add(listener);
+      return () => decisionListeners.delete(listener);
+    },
+    onPresence: (listener) => {
+      presenceListeners.add(listener);
+      return () => presenceListeners.delete(listener);
+    },
+    stop: async () => {
+      clearInterval(ticker);
+      await http?.close();
+      await ingestion.stop();
+      await broker?.close();
+      db.close();
+      log.info('store agent stopped');
+    },
+  };
 }

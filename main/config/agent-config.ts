@@ -59,6 +59,8 @@ export const agentConfigSchema = z.object({
   brokerPassword: z.string().optional(),
   /** Port of the embedded broker (when brokerUrl is absent). 0 picks a free one. */
   embeddedBrokerPort: z.number().int().nonnegative().default(1883),
+  /** The embedded broker's address; 0.0.0.0 lets the store LAN's gateways reach it. */
+  embeddedBrokerHost: z.string().default('127.0.0.1'),
   /** Browser mode: the agent serves the screens on 127.0.0.1 at this port (0 picks one, absent turns it off). */
   httpPort: z.number().int().nonnegative().optional(),
   /** Folder of the built renderer (electron-vite's out/renderer). */
@@ -95,6 +97,7 @@ const ENV_OVERRIDES: Record<string, (c: Record<string, unknown>, v: string) => v
   SOO_BROKER_USERNAME: (c, v) => (c.brokerUsername = v),
   SOO_BROKER_PASSWORD: (c, v) => (c.brokerPassword = v),
   SOO_EMBEDDED_BROKER_PORT: (c, v) => (c.embeddedBrokerPort = Number(v)),
+  SOO_EMBEDDED_BROKER_HOST: (c, v) => (c.embeddedBrokerHost = v),
   SOO_HTTP_PORT: (c, v) => (c.httpPort = Number(v)),
   SOO_RENDERER_DIR: (c, v) => (c.rendererDir = v),
   SOO_RULES_FILE: (c, v) => (c.rulesFile = v),

@@ -1,0 +1,113 @@
+/**
+ * Chooses what a public screen shows a recognised person, and says why.
+ *
+ * Gates that are not a matter of taste come first and are not rules: an unknown person,
+ * or one without consent to be greeted on a public screen, gets nothing personal; the
+ * store-wide cap per visit holds across all screens. Then the rules, in order: the first
+ * whose screen, quiet hours, caps, cooldown and condition all pass wins.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StoredProfile } from '../store/profile-store';
+import { computeFacts, toCelFacts, type RecognisedBy } from './facts';
+import type { GreetingLedger } from './greeting-ledger';
+import type { StoreClock } from './local-time';
+import { inQuietHours, renderGreeting, type CompiledRuleSet } from './rule-set';
+
+const DAY_MS = 86_400_000;
+
+export type RuleCheck = 'matched' | 'condition-false' | 'condition-error' | 'other-screen' | 'quiet-hours' | 'capped' | 'cooldown';
+
+export interface Decision {
+  decisionId: string;
+  screenId: string;
+  profileId: string | null;
+  outcome: 'greet' | 'none';
+  reason: string;
+  ruleId?: string;
+  firstName?: string;
+  text?: string;
+  /** Why each rule before the winner did not fire. */
+  checks: Array<{ ruleId: string; result: RuleCheck }>;
+}
+
+export interface DecisionInput {
+  /** The profile as it was before this visit (so "days since last visit" means the previous one). */
+  profile: StoredProfile | undefined;
+  screenId: string;
+  visitId: string;
+  recognisedBy: RecognisedBy;
+  at: Date;
+}
+
+export class Decider {
+  constructor(
+    private readonly rules: CompiledRuleSet,
+    private readonly ledger: GreetingLedger,
+    private readonly clock: StoreClock,
+  ) {}
+
+  /** Decides and, for a greeting, writes the ledger entry; call inside the transaction that records the decision event. */
+  decide(input: DecisionInput): Decision {
+    const decisionId = randomUUID();
+    const base = { decisionId, screenId: input.screenId, profileId: input.profile?.id ?? null, checks: [] };
+    const { profile } = input;
+    if (!profile) return { ...base, outcome: 'none', reason: 'unknown person: nothing personal is shown' };
+    if (!profile.consents.greetPublic) {
+      return { ...base, outcome: 'none', reason: 'no consent to be greeted on a public screen' };
+    }
+    if (this.ledger.greetingsThisVisit(input.visitId) >= this.rules.policy.maxGreetingsPerVisit) {
+      return { ...base, outcome: 'none', reason: 'already greeted during this visit' };
+    }
+
+    const local = this.clock.local(input.at);
+    const view = computeFacts(profile, input.screenId, input.recognisedBy, input.at, local);
+    const checks: Decision['checks'] = [];
+    for (const compiled of this.rules.rules) {
+      const { rule } = compiled;
+      const result = this.check(compiled, view, profile.id, input, local.minuteOfDay);
+      if (result !== 'matched') {
+        checks.push({ ruleId: rule.id, result });
+        continue;
+      }
+      this.ledger.record({
+        decisionId, profileId: profile.id, ruleId: rule.id, screenId: input.screenId, visitId: input.visitId, decidedAt: input.at,
+      });
+      return {
+        ...base,
+        checks,
+        outcome: 'greet',
+        ruleId: rule.id,
+        reason: rule.description || `rule ${rule.id} matched`,
+        firstName: profile.firstName,
+        text: renderGreeting(rule.greeting, { ...view, params: rule.params, ...rule.params }),
+      };
+    }
+    return { ...base, checks, outcome: 'none', reason: 'no rule matched' };
+  }
+
+  private check(
+    compiled: CompiledRuleSet['rules'][number],
+    view: ReturnType<typeof computeFacts>,
+    profileId: string,
+    input: DecisionInput,
+    minuteOfDay: number,
+  ): RuleCheck {
+    const { rule } = compiled;
+    if (rule.screens && !rule.screens.includes(input.screenId)) return 'other-screen';
+    if (inQuietHours(compiled, minuteOfDay)) return 'quiet-hours';
+    if (rule.caps.perVisit !== undefined && this.ledger.ruleThisVisit(input.visitId, rule.id) >= rule.caps.perVisit) return 'capped';
+    if (rule.caps.perDay !== undefined && this.ledger.ruleSince(profileId, rule.id, new Date(input.at.getTime() - DAY_MS)) >= rule.caps.perDay) {
+      return 'capped';
+    }
+    if (rule.cooldownMinutes > 0) {
+      const last = this.ledger.lastGreeted(profileId, rule.id);
+      if (last && input.at.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) return 'cooldown';
+    }
+    try {
+      return compiled.condition(toCelFacts(view, compiled.celParams)) === true ? 'matched' : 'condition-false';
+    } catch {
+      // A rule that cannot be evaluated for this person is skipped, not fatal: the next rule may still fit.
+      return 'condition-error';
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Rules are data: a condition in CEL (a small, non-Turing-complete expression language,
+ * evaluated by @marcbachmann/cel-js without eval, so it also runs under a strict CSP) and
+ * a Mustache template for the text. Caps, cooldowns and quiet hours are fields, not
+ * expressions, so the ledger can enforce them and head office can read them.
+ */
+import { Environment } from '@marcbachmann/cel-js';
+import Mustache from 'mustache';
+import { z } from 'zod';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM');
+
+export const ruleSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  description: z.string().default(''),
+  /** CEL over the facts in FACT_TYPES; must be bool. */
+  when: z.string().min(1).max(2000),
+  /** Mustache template over the same facts; plain text (the screen escapes it). */
+  greeting: z.string().min(1).max(300),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  /** Only on these screens; absent means all. */
+  screens: z.array(z.string()).optional(),
+  caps: z.object({ perVisit: z.number().int().positive().optional(), perDay: z.number().int().positive().optional() }).default({}),
+  /** After this rule greeted a person, it stays silent for them this long. */
+  cooldownMinutes: z.number().int().nonnegative().default(0),
+  /** Local store time during which the rule stays silent; may wrap midnight. */
+  quietHours: z.object({ from: clock, to: clock }).optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const ruleSetSchema = z.object({
+  policy: z.object({
+    /** Across every rule and every screen of the store. */
+    maxGreetingsPerVisit: z.number().int().positive().default(1),
+  }),
+  rules: z.array(ruleSchema).min(1),
+});
+
+export type Rule = z.infer<typeof ruleSchema>;
+export type RuleSet = z.infer<typeof ruleSetSchema>;
+
+/** The facts a rule can read; computed before evaluation (facts.ts). */
+export const FACT_TYPES = {
+  firstName: 'string',
+  tier: 'string',
+  points: 'int',
+  visitCount: 'int',
+  daysSinceLastVisit: 'int',
+  isBirthday: 'bool',
+  isMemberAnniversary: 'bool',
+  memberYears: 'int',
+  hour: 'int',
+  weekday: 'int',
+  screen: 'string',
+  recognisedBy: 'string',
+  params: 'map',
+} as const;
+
+export type CelFacts = {
+  [K in keyof typeof FACT_TYPES]: (typeof FACT_TYPES)[K] extends 'int'
+    ? bigint
+    : (typeof FACT_TYPES)[K] extends 'bool'
+      ? boolean
+      : (typeof FACT_TYPES)[K] extends 'string'
+        ? string
+        : Record<string, unknown>;
+};
+
+export interface CompiledRule {
+  rule: Rule;
+  condition: (facts: CelFacts) => unknown;
+  /** params with whole numbers as CEL ints, so `visitCount >= params.n` compares int to int. */
+  celParams: Record<string, unknown>;
+  quietFrom?: number;
+  quietTo?: number;
+}
+
+export interface CompiledRuleSet {
+  policy: RuleSet['policy'];
+  rules: CompiledRule[];
+}
+
+export class RuleSetError extends Error {}
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h! * 60 + m!;
+}
+
+function celEnvironment(): Environment {
+  const env = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 500 } });
+  for (const [name, type] of Object.entries(FACT_TYPES)) env.registerVariable(name, type);
+  return env;
+}
+
+/** Validates, type-checks every condition and pre-parses every template; throws a clear error. */
+export function compileRuleSet(input: unknown): CompiledRuleSet {
+  const parsed = ruleSetSchema.safeParse(input);
+  if (!parsed.success) throw new RuleSetError(`invalid rule set: ${z.prettifyError(parsed.error)}`);
+  const env = celEnvironment();
+  const seen = new Set<string>();
+  const rules: CompiledRule[] = [];
+  for (const rule of parsed.data.rules) {
+    if (seen.has(rule.id)) throw new RuleSetError(`rule ${rule.id}: the id is used twice`);
+    seen.add(rule.id);
+    if (!rule.enabled) continue;
+    let condition: CompiledRule['condition'];
+    try {
+      const expression = env.parse(rule.when);
+      const check = expression.check();
+      if (!check.valid) throw new Error(check.error?.message ?? 'does not type-check');
+      if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`is ${check.type}, a condition must be bool`);
+      condition = expression as unknown as CompiledRule['condition'];
+    } catch (error) {
+      throw new RuleSetError(`rule ${rule.id}: condition "${rule.when}" ${(error as Error).message}`);
+    }
+    try {
+      Mustache.parse(rule.greeting);
+    } catch (error) {
+      throw new RuleSetError(`rule ${rule.id}: greeting template ${(error as Error).message}`);
+    }
+    const celParams: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(rule.params)) {
+      celParams[key] = typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
+    }
+    rules.push({
+      rule,
+      condition,
+      celParams,
+      ...(rule.quietHours ? { quietFrom: minutes(rule.quietHours.from), quietTo: minutes(rule.quietHours.to) } : {}),
+    });
+  }
+  if (rules.length === 0) throw new RuleSetError('invalid rule set: every rule is disabled');
+  return { policy: parsed.data.policy, rules };
+}
+
+/** Renders a greeting as plain text: no HTML escaping, React escapes at display. */
+export function renderGreeting(template: string, view: Record<string, unknown>): string {
+  return Mustache.render(template, view, undefined, { escape: (value: unknown) => String(value) });
+}
+
+export function inQuietHours(compiled: CompiledRule, minuteOfDay: number): boolean {
+  if (compiled.quietFrom === undefined || compiled.quietTo === undefined) return false;
+  const { quietFrom: from, quietTo: to } = compiled;
+  return from <= to ? minuteOfDay >= from && minuteOfDay < to : minuteOfDay >= from || minuteOfDay < to;
+}

@@ -1,0 +1,23 @@
+/**
+ * The schema, one numbered change per file. They are modules rather than .sql files so
+ * the bundled Electron build and plain Node read them the same way.
+ */
+import profiles from './001-profiles';
+import identifiers from './002-identifiers';
+import outbox from './003-outbox';
+import visits from './004-visits';
+import greetingLedger from './005-greeting-ledger';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'profiles', sql: profiles },
+  { version: 2, name: 'identifiers', sql: identifiers },
+  { version: 3, name: 'outbox', sql: outbox },
+  { version: 4, name: 'visits', sql: visits },
+  { version: 5, name: 'greeting-ledger', sql: greetingLedger },
+];
