@@ -65,7 +65,10 @@ export const agentConfigSchema = z.object({
   httpPort: z.number().int().nonnegative().optional(),
   /** Folder of the built renderer (electron-vite's out/renderer). */
   rendererDir: z.string().default('out/renderer'),
-  screens: z.array(screenSchema).min(1),
+  screens: z
+    .array(screenSchema)
+    .min(1)
+    .refine((screens) => new Set(screens.map((s) => s.id)).size === screens.length, 'screen ids must be unique'),
   presence: presenceSchema.default(presenceSchema.parse({})),
   ingestion: ingestionSchema.default(ingestionSchema.parse({})),
   /** Rules file (JSON); absent means the shipped default rule set. */
@@ -74,7 +77,17 @@ export const agentConfigSchema = z.object({
   scanner: wedgeSettingsSchema.default({ minLength: 6, maxAverageGapMs: 35, silenceMs: 80, prefix: '' }),
   playlists: z.array(playlistSchema).default([DEFAULT_PLAYLIST]),
   /** IANA time zone for birthdays, quiet hours and time-of-day facts. */
-  timeZone: z.string().default(Intl.DateTimeFormat().resolvedOptions().timeZone),
+  timeZone: z
+    .string()
+    .default(Intl.DateTimeFormat().resolvedOptions().timeZone)
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone such as Europe/London'),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

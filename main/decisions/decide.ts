@@ -21,6 +21,8 @@ export interface Decision {
   decisionId: string;
   screenId: string;
   profileId: string | null;
+  /** ISO 8601: when the person was seen, which is when the decision was made. */
+  decidedAt: string;
   outcome: 'greet' | 'none';
   reason: string;
   ruleId?: string;
@@ -49,7 +51,7 @@ export class Decider {
   /** Decides and, for a greeting, writes the ledger entry; call inside the transaction that records the decision event. */
   decide(input: DecisionInput): Decision {
     const decisionId = randomUUID();
-    const base = { decisionId, screenId: input.screenId, profileId: input.profile?.id ?? null, checks: [] };
+    const base = { decisionId, screenId: input.screenId, profileId: input.profile?.id ?? null, decidedAt: input.at.toISOString(), checks: [] };
     const { profile } = input;
     if (!profile) return { ...base, outcome: 'none', reason: 'unknown person: nothing personal is shown' };
     if (!profile.consents.greetPublic) {

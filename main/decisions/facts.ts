@@ -34,7 +34,9 @@ export function computeFacts(
 ): TemplateView {
   const lastVisit = profile.lastVisitAt ? Date.parse(profile.lastVisitAt) : Number.NaN;
   const memberSinceYear = profile.memberSince ? Number(profile.memberSince.slice(0, 4)) : Number.NaN;
-  const memberYears = Number.isFinite(memberSinceYear) ? Math.max(0, local.year - memberSinceYear) : 0;
+  // Full years: a member who joined in December is not one year in by March.
+  const beforeAnniversary = profile.memberSince ? local.monthDay < profile.memberSince.slice(5, 10) : false;
+  const memberYears = Number.isFinite(memberSinceYear) ? Math.max(0, local.year - memberSinceYear - (beforeAnniversary ? 1 : 0)) : 0;
   return {
     firstName: profile.firstName,
     tier: profile.tier ?? '',

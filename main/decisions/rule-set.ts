@@ -96,7 +96,18 @@ function celEnvironment(): Environment {
 /** Validates, type-checks every condition and pre-parses every template; throws a clear error. */
 export function compileRuleSet(input: unknown): CompiledRuleSet {
   const parsed = ruleSetSchema.safeParse(input);
-  if (!parsed.success) throw new RuleSetError(`invalid rule set: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) {
+    // Name the rule by its id, not only by its index: authors know their rules by id.
+    const rulesInput = (input as { rules?: Array<{ id?: unknown }> } | null)?.rules;
+    const ids = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const index = issue.path[0] === 'rules' ? issue.path[1] : undefined;
+      const id = typeof index === 'number' && Array.isArray(rulesInput) ? rulesInput[index]?.id : undefined;
+      if (typeof id === 'string') ids.add(id);
+    }
+    const which = ids.size ? ` (rule ${[...ids].join(', ')})` : '';
+    throw new RuleSetError(`invalid rule set${which}: ${z.prettifyError(parsed.error)}`);
+  }
   const env = celEnvironment();
   const seen = new Set<string>();
   const rules: CompiledRule[] = [];

@@ -80,7 +80,7 @@ export class Recognizer {
         ruleId: decision.ruleId!,
         firstName: decision.firstName!,
         text: decision.text!,
-        decidedAt: new Date().toISOString(),
+        decidedAt: decision.decidedAt,
       });
     }
     return decision;

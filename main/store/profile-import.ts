@@ -148,8 +148,10 @@ async function* csvRows(path: string): AsyncGenerator<RawRow> {
 async function* jsonlRows(path: string): AsyncGenerator<RawRow> {
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let line = 0;
-  for await (const text of lines) {
+  for await (let text of lines) {
     line += 1;
+    // Editors on some systems start UTF-8 files with a byte-order mark; it is not part of the JSON.
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') continue;
     try {
       yield { line, input: JSON.parse(text) };
