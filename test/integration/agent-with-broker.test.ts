@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { startAgent, type Agent } from '../../main/agent';
 import { parseAgentConfig } from '../../main/config/agent-config';
 import { trackEventSchema } from '../../protocol/events';
+import { createLogger } from '../../main/log/logger';
 import type { Decision } from '../../main/decisions/decide';
 import type { PresenceFact } from '../../main/presence/presence-tracker';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
@@ -40,7 +41,7 @@ async function startTestAgent(): Promise<Agent> {
     ],
     presence: { absenceMs: 2_000, dwellMs: 60_000 },
   });
-  const started = await startAgent(config, { tickMs: 100 });
+  const started = await startAgent(config, { tickMs: 100, log: createLogger('test', 'silent') });
   await until(() => started.status().broker.connected, 'agent connected to broker');
   publisher = await mqtt.connectAsync(broker.url);
   return started;
