@@ -31,6 +31,11 @@ import { MqttIngestion } from './ingestion/mqtt-ingestion';
 import { BridgeHost } from './bridge/bridge-host';
 import { startBrowserBridgeServer, type BrowserBridgeServer } from './bridge/browser-bridge-server';
 import { createLogger, RejectionCounter, type Logger } from './log/logger';
+import { Catalogue, readCatalogueFile } from './catalogue/catalogue';
+import { PurchaseStore } from './orders/purchase-store';
+import { CounterPresence } from './kiosk/counter-presence';
+import { KioskService, KioskRequestError, presentPerson } from './kiosk/kiosk-service';
+import { ProfileSearch } from './kiosk/profile-search';
 
 export interface Agent {
   readonly config: AgentConfig;
@@ -72,7 +77,13 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     device: { id: config.deviceId, type: 'store-agent' },
     app: { name: packageJson.name, version: packageJson.version },
   });
-  const decider = new Decider(rules, ledger, new StoreClock(config.timeZone));
+  const clock = new StoreClock(config.timeZone);
+  const decider = new Decider(rules, ledger, clock);
+  const catalogue = new Catalogue(db);
+  if (config.catalogueFile) catalogue.replace(readCatalogueFile(config.catalogueFile));
+  else catalogue.seedIfEmpty(readCatalogueFile(undefined));
+  const purchases = new PurchaseStore(db, clock);
+  const search = new ProfileSearch(db);
   const decisionListeners = new Set<(decision: Decision) => void>();
   const presenceListeners = new Set<(fact: PresenceFact) => void>();
   const screens = new Map(config.screens.map((screen) => [screen.id, screen]));
@@ -80,19 +91,30 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   const startedAt = new Date().toISOString();
 
   let brokerConnected = (): boolean => false;
+  let messagesReceived = (): number => 0;
   const status = (): AgentStatus => ({
     storeId: config.storeId,
     deviceId: config.deviceId,
     startedAt,
-    broker: { url: brokerUrl, connected: brokerConnected(), embedded: broker !== undefined },
+    broker: { url: brokerUrl, connected: brokerConnected(), embedded: broker !== undefined, messagesReceived: messagesReceived() },
     profiles: profiles.countProfiles(),
     outboxPending: outbox.pending(),
     rejected: { ...rejections.counts },
   });
 
+  const isKiosk = (screenId: string): boolean => screens.get(screenId)?.kind === 'kiosk';
+  /** Customer cards are for staff: a public screen asking for one is refused. */
+  const kioskScreen = (screenId: string): string => {
+    if (!isKiosk(screenId)) throw new KioskRequestError(`"${screenId}" is not a staff kiosk of this store`);
+    return screenId;
+  };
+  const counter = new CounterPresence((screenId, customers) => bridge.emit('kiosk.present', { screenId, customers }));
+  const kiosk = new KioskService({ db, profiles, purchases, catalogue, outbox, rules, clock, presence: counter, currency: config.currency });
+
   const recognizer: Recognizer = new Recognizer({
     db, profiles, visits, outbox, decider, ledger,
     visitGapMs: config.presence.visitGapMs,
+    isPublicScreen: (screenId) => !isKiosk(screenId),
     onGreeting: (greeting) => bridge.emit('greeting', greeting),
     onDecision: (decision) => {
       for (const listener of decisionListeners) listener(decision);
@@ -103,6 +125,12 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   const handlePresence = (facts: PresenceFact[]): void => {
     for (const fact of facts) {
       recognizer.onPresence(fact);
+      if (isKiosk(fact.screenId) && fact.kind !== 'dwelling') {
+        const profile = profiles.findByIdentifier('beacon', fact.beaconId);
+        const key = profile?.id ?? fact.beaconId;
+        if (fact.kind === 'left') counter.left(fact.screenId, key);
+        else counter.arrived(fact.screenId, profile ? presentPerson(profile) : { key, profileId: null, displayName: null, tier: null, beaconId: fact.beaconId }, 'beacon', fact.at);
+      }
       for (const listener of presenceListeners) listener(fact);
     }
   };
@@ -118,9 +146,14 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       return { status: 'invalid', reason: identified.reason };
     }
     // A double scan (the customer holds the card under the reader) is one recognition.
-    return scans.once(`${screenId}\u0000${identified.identifier.kind}\u0000${identified.identifier.value}`, at.getTime(), () =>
-      recognizer.onIdentified(screenId, identified.identifier, at),
-    );
+    return scans.once(`${screenId}\u0000${identified.identifier.kind}\u0000${identified.identifier.value}`, at.getTime(), () => {
+      const outcome = recognizer.onIdentified(screenId, identified.identifier, at);
+      if (outcome.status === 'recognised' && outcome.profileId) {
+        const profile = profiles.findById(outcome.profileId);
+        if (profile) counter.arrived(screenId, presentPerson(profile), 'scan', at.getTime());
+      }
+      return outcome;
+    });
   };
 
   const bridge = new BridgeHost({
@@ -128,11 +161,21 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       const screen = screens.get(screenId);
       if (!screen) throw new Error(`no screen "${screenId}" in this store`);
       const playlist = (screen.playlistId && playlists.get(screen.playlistId)) || config.playlists[0]!;
-      return { screenId, name: screen.name, greetingDurationMs: config.greetingDurationMs, playlist, scanner: config.scanner };
+      return {
+        screenId, name: screen.name, kind: screen.kind, currency: config.currency,
+        greetingDurationMs: config.greetingDurationMs, playlist, scanner: config.scanner,
+      };
     },
     'scan.submit': ({ screenId, code }) => handleScan(screenId, code, new Date()),
     'greeting.shown': ({ screenId, decisionId }) => ({ recorded: recognizer.greetingShown(screenId, decisionId) }),
     'agent.status': () => status(),
+    'kiosk.present': ({ screenId }) => counter.list(kioskScreen(screenId)),
+    'kiosk.card': ({ screenId, profileId }) => (kioskScreen(screenId), kiosk.card(profileId)),
+    'kiosk.search': ({ screenId, query }) => (kioskScreen(screenId), search.search(query)),
+    'kiosk.catalogue': ({ screenId }) => (kioskScreen(screenId), catalogue.all()),
+    'kiosk.order.confirm': ({ screenId, ...order }) => kiosk.confirmOrder({ screenId: kioskScreen(screenId), ...order }),
+    'kiosk.enrol': ({ screenId, ...enrolment }) => kiosk.enrol({ screenId: kioskScreen(screenId), ...enrolment }),
+    'kiosk.link': ({ screenId, profileId, link }) => kiosk.link(kioskScreen(screenId), profileId, link),
   });
 
   const broker: EmbeddedBroker | undefined = config.brokerUrl
@@ -155,10 +198,12 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     },
   });
   brokerConnected = () => ingestion.connected;
+  messagesReceived = () => ingestion.received;
   const ticker = setInterval(() => {
     try {
       handlePresence(presence.tick(Date.now()));
       scans.prune(Date.now());
+      counter.prune(Date.now());
     } catch (error) {
       log.error({ err: error }, 'presence tick failed');
     }

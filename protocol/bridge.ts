@@ -7,6 +7,7 @@
  * a schema that the agent checks before acting.
  */
 import { z } from 'zod';
+import { kioskRequestArgSchemas, type KioskEvents, type KioskRequestResults } from './kiosk';
 
 export const slideSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -46,6 +47,10 @@ export type WedgeSettings = z.infer<typeof wedgeSettingsSchema>;
 export const screenSettingsSchema = z.object({
   screenId: z.string(),
   name: z.string(),
+  /** A public signage display, or the staff kiosk at the till. */
+  kind: z.enum(['signage', 'kiosk']),
+  /** ISO 4217, for the kiosk's prices. */
+  currency: z.string().length(3),
   /** How long one person's greeting stays up before the next, or the loop, resumes. */
   greetingDurationMs: z.number().int().positive(),
   playlist: playlistSchema,
@@ -68,7 +73,7 @@ export const agentStatusSchema = z.object({
   storeId: z.string(),
   deviceId: z.string(),
   startedAt: z.string(),
-  broker: z.object({ url: z.string(), connected: z.boolean(), embedded: z.boolean() }),
+  broker: z.object({ url: z.string(), connected: z.boolean(), embedded: z.boolean(), messagesReceived: z.number().int() }),
   profiles: z.number().int(),
   outboxPending: z.number().int(),
   rejected: z.record(z.string(), z.number().int()),
@@ -76,7 +81,8 @@ export const agentStatusSchema = z.object({
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 
 export const scanOutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('recognised'), decided: z.boolean() }),
+  /** profileId is told to kiosk screens only: a public screen never learns who it was. */
+  z.object({ status: z.literal('recognised'), decided: z.boolean(), profileId: z.string().optional() }),
   z.object({ status: z.literal('unknown') }),
   z.object({ status: z.literal('invalid'), reason: z.string() }),
 ]);
@@ -94,9 +100,10 @@ export const requestArgSchemas = {
   }),
   'greeting.shown': z.object({ screenId, decisionId: z.string().min(1).max(64) }),
   'agent.status': z.object({}),
+  ...kioskRequestArgSchemas,
 } as const;
 
-export interface AgentRequestResults {
+export interface AgentRequestResults extends KioskRequestResults {
   'screen.settings': ScreenSettings;
   'scan.submit': ScanOutcome;
   'greeting.shown': { recorded: boolean };
@@ -108,7 +115,7 @@ export type AgentRequestArgs<K extends AgentRequestName> = z.infer<(typeof reque
 export type AgentRequestResult<K extends AgentRequestName> = AgentRequestResults[K];
 
 /** Events the agent pushes to every screen; a screen keeps those addressed to it. */
-export interface AgentEvents {
+export interface AgentEvents extends KioskEvents {
   greeting: Greeting;
   status: AgentStatus;
 }

@@ -21,8 +21,15 @@ export const EVENT_NAMES = {
   greetingDecided: 'Greeting Decided',
   /** Segment spec: the greeting or offer was actually on screen. */
   promotionViewed: 'Promotion Viewed',
-  /** Segment spec. */
+  /** Segment spec: an order confirmed at the till (items, total, coupon, staff, kiosk). */
   orderCompleted: 'Order Completed',
+  /** A new member signed up at the counter; carries what they gave and the consents they chose. */
+  customerEnrolled: 'Customer Enrolled',
+  /**
+   * An identifier now belongs to a profile. For a beacon, `anonymousId` is the beacon id its
+   * anonymous history was recorded under, so head office can join that history (Segment's alias).
+   */
+  identityLinked: 'Identity Linked',
 } as const;
 
 export type EventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];

@@ -28,6 +28,9 @@ export const profileSchema = z.object({
   lastVisitAt: z.iso.datetime({ offset: true }).optional(),
   visitCount: z.number().int().nonnegative().default(0),
   purchaseSummary: purchaseSummarySchema.optional(),
+  /** For counter staff: "peanuts", "lactose". Never shown on a public screen. */
+  allergies: z.array(z.string().min(1).max(60)).max(20).default([]),
+  preferences: z.array(z.string().min(1).max(60)).max(20).default([]),
   consents: z.object({
     greetPublic: z.boolean().default(false),
     personalisedOffers: z.boolean().default(false),

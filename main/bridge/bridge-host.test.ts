@@ -15,14 +15,27 @@ const STATUS: AgentStatus = {
 const SETTINGS: ScreenSettings = {
   screenId: 'entrance',
   name: 'Entrance',
+  kind: 'signage',
+  currency: 'GBP',
   greetingDurationMs: 8000,
   playlist: { id: 'p', slides: [{ id: 's', kind: 'text', title: 'Hi', durationMs: 1000 }] },
   scanner: { minLength: 6, maxAverageGapMs: 35, silenceMs: 80, prefix: '' },
 };
 
+/** The kiosk's requests are not under test here: each answers that it was not expected. */
+const KIOSK_UNUSED = Object.fromEntries(
+  ['kiosk.present', 'kiosk.card', 'kiosk.search', 'kiosk.catalogue', 'kiosk.order.confirm', 'kiosk.enrol', 'kiosk.link'].map((name) => [
+    name,
+    () => {
+      throw new Error(`${name} not expected`);
+    },
+  ]),
+) as unknown as Pick<AgentRequestHandlers, `kiosk.${string}` & keyof AgentRequestHandlers>;
+
 function host() {
   const calls: Array<{ name: string; args: unknown }> = [];
   const handlers: AgentRequestHandlers = {
+    ...KIOSK_UNUSED,
     'screen.settings': (args) => {
       calls.push({ name: 'screen.settings', args });
       return { ...SETTINGS, screenId: args.screenId };
@@ -112,6 +125,7 @@ describe('BridgeHost.handle', () => {
 
   it('a handler error reaches the caller', async () => {
     const bridge = new BridgeHost({
+      ...KIOSK_UNUSED,
       'screen.settings': () => {
         throw new Error('no such screen');
       },

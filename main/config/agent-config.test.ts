@@ -52,7 +52,7 @@ describe('parseAgentConfig', () => {
         maxPayloadBytes: 4096,
       },
     });
-    expect(config.screens).toEqual([{ id: 'entrance', name: '', rooms: ['entrance'], display: 0 }]);
+    expect(config.screens).toEqual([{ id: 'entrance', name: '', kind: 'signage', rooms: ['entrance'], display: 0 }]);
     expect(config.brokerUrl).toBeUndefined();
     expect(config.httpPort).toBeUndefined();
     expect(config.playlists).toHaveLength(1);

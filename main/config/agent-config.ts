@@ -12,6 +12,8 @@ const screenSchema = z.object({
   name: z.string().default(''),
   /** Gateway rooms (ESPresense room slug, Theengs/OMG gateway name, generic topic room) whose sightings count for this screen. */
   rooms: z.array(z.string().min(1)).min(1),
+  /** A public signage display, or the staff kiosk at the till (sees full customer cards). */
+  kind: z.enum(['signage', 'kiosk']).default('signage'),
   /** Electron only: which display (index in screen.getAllDisplays()) shows it. */
   display: z.number().int().nonnegative().default(0),
   playlistId: z.string().optional(),
@@ -76,6 +78,10 @@ export const agentConfigSchema = z.object({
   greetingDurationMs: z.number().int().positive().default(8000),
   scanner: wedgeSettingsSchema.default({ minLength: 6, maxAverageGapMs: 35, silenceMs: 80, prefix: '' }),
   playlists: z.array(playlistSchema).default([DEFAULT_PLAYLIST]),
+  /** ISO 4217 currency of the store's prices. */
+  currency: z.string().length(3).default('GBP'),
+  /** Product catalogue file (JSON array of products); absent means the shipped default. */
+  catalogueFile: z.string().optional(),
   /** IANA time zone for birthdays, quiet hours and time-of-day facts. */
   timeZone: z
     .string()
@@ -99,6 +105,7 @@ export type IngestionConfig = AgentConfig['ingestion'];
 export const DEFAULT_SCREENS: AgentConfigInput['screens'] = [
   { id: 'entrance', name: 'Entrance screen', rooms: ['entrance'] },
   { id: 'counter', name: 'Counter screen', rooms: ['front-counter', 'counter'] },
+  { id: 'till', name: 'Counter kiosk', kind: 'kiosk', rooms: ['front-counter', 'counter'] },
 ];
 
 /** Environment variables that override the file, for containers and service managers. */

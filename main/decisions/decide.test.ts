@@ -27,6 +27,8 @@ function person(overrides: Partial<StoredProfile> = {}): StoredProfile {
     lastVisitAt: new Date(NOW.getTime() - 2 * DAY).toISOString(),
     visitCount: 10,
     purchaseSummary: null,
+    allergies: [],
+    preferences: [],
     consents: { greetPublic: true, personalisedOffers: true, tracking: true },
     ...overrides,
   };

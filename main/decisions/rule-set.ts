@@ -28,16 +28,28 @@ export const ruleSchema = z.object({
   enabled: z.boolean().default(true),
 });
 
+/** Offers staff can apply at the till; shown only to people who consented to personalised offers. */
+export const offerSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  title: z.string().min(1).max(80),
+  description: z.string().max(200).default(''),
+  when: z.string().min(1).max(2000),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  enabled: z.boolean().default(true),
+});
+
 export const ruleSetSchema = z.object({
   policy: z.object({
     /** Across every rule and every screen of the store. */
     maxGreetingsPerVisit: z.number().int().positive().default(1),
   }),
   rules: z.array(ruleSchema).min(1),
+  offers: z.array(offerSchema).default([]),
 });
 
 export type Rule = z.infer<typeof ruleSchema>;
 export type RuleSet = z.infer<typeof ruleSetSchema>;
+export type Offer = z.infer<typeof offerSchema>;
 
 /** The facts a rule can read; computed before evaluation (facts.ts). */
 export const FACT_TYPES = {
@@ -75,9 +87,16 @@ export interface CompiledRule {
   quietTo?: number;
 }
 
+export interface CompiledOffer {
+  offer: Offer;
+  condition: (facts: CelFacts) => unknown;
+  celParams: Record<string, unknown>;
+}
+
 export interface CompiledRuleSet {
   policy: RuleSet['policy'];
   rules: CompiledRule[];
+  offers: CompiledOffer[];
 }
 
 export class RuleSetError extends Error {}
@@ -115,25 +134,13 @@ export function compileRuleSet(input: unknown): CompiledRuleSet {
     if (seen.has(rule.id)) throw new RuleSetError(`rule ${rule.id}: the id is used twice`);
     seen.add(rule.id);
     if (!rule.enabled) continue;
-    let condition: CompiledRule['condition'];
-    try {
-      const expression = env.parse(rule.when);
-      const check = expression.check();
-      if (!check.valid) throw new Error(check.error?.message ?? 'does not type-check');
-      if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`is ${check.type}, a condition must be bool`);
-      condition = expression as unknown as CompiledRule['condition'];
-    } catch (error) {
-      throw new RuleSetError(`rule ${rule.id}: condition "${rule.when}" ${(error as Error).message}`);
-    }
+    const condition = compileCondition(env, `rule ${rule.id}`, rule.when);
     try {
       Mustache.parse(rule.greeting);
     } catch (error) {
       throw new RuleSetError(`rule ${rule.id}: greeting template ${(error as Error).message}`);
     }
-    const celParams: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(rule.params)) {
-      celParams[key] = typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
-    }
+    const celParams = toCelParams(rule.params);
     rules.push({
       rule,
       condition,
@@ -142,7 +149,35 @@ export function compileRuleSet(input: unknown): CompiledRuleSet {
     });
   }
   if (rules.length === 0) throw new RuleSetError('invalid rule set: every rule is disabled');
-  return { policy: parsed.data.policy, rules };
+  const offers: CompiledOffer[] = [];
+  for (const offer of parsed.data.offers) {
+    if (seen.has(offer.id)) throw new RuleSetError(`offer ${offer.id}: the id is used twice`);
+    seen.add(offer.id);
+    if (!offer.enabled) continue;
+    offers.push({ offer, condition: compileCondition(env, `offer ${offer.id}`, offer.when), celParams: toCelParams(offer.params) });
+  }
+  return { policy: parsed.data.policy, rules, offers };
+}
+
+function compileCondition(env: Environment, what: string, source: string): (facts: CelFacts) => unknown {
+  try {
+    const expression = env.parse(source);
+    const check = expression.check();
+    if (!check.valid) throw new Error(check.error?.message ?? 'does not type-check');
+    if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`is ${check.type}, a condition must be bool`);
+    return expression as unknown as (facts: CelFacts) => unknown;
+  } catch (error) {
+    throw new RuleSetError(`${what}: condition "${source}" ${(error as Error).message}`);
+  }
+}
+
+/** Whole numbers become CEL ints, so `visitCount >= params.n` compares int to int. */
+function toCelParams(params: Record<string, number | string | boolean>): Record<string, unknown> {
+  const celParams: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    celParams[key] = typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
+  }
+  return celParams;
 }
 
 /** Renders a greeting as plain text: no HTML escaping, React escapes at display. */

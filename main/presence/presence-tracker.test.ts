@@ -17,8 +17,8 @@ const CONFIG: PresenceConfig = {
 };
 
 const SCREENS: ScreenConfig[] = [
-  { id: 'entrance', name: 'Entrance', rooms: ['entrance'], display: 0 },
-  { id: 'counter', name: 'Counter', rooms: ['front-counter', 'counter'], display: 1 },
+  { id: 'entrance', name: 'Entrance', rooms: ['entrance'], kind: 'signage', display: 0 },
+  { id: 'counter', name: 'Counter', rooms: ['front-counter', 'counter'], kind: 'signage', display: 1 },
 ];
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
@@ -260,8 +260,8 @@ describe('PresenceTracker', () => {
 
   it('a room shared by two screens counts for both', () => {
     const shared: ScreenConfig[] = [
-      { id: 'left-wall', name: '', rooms: ['hall'], display: 0 },
-      { id: 'right-wall', name: '', rooms: ['hall'], display: 1 },
+      { id: 'left-wall', name: '', rooms: ['hall'], kind: 'signage', display: 0 },
+      { id: 'right-wall', name: '', rooms: ['hall'], kind: 'signage', display: 1 },
     ];
     const tracker = new PresenceTracker(shared, CONFIG);
     tracker.observe(sighting(T0, 1, 'hall'));

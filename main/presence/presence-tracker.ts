@@ -54,7 +54,7 @@ export class PresenceTracker {
   private readonly screensByRoom = new Map<string, Array<{ id: string; rooms: string[] }>>();
 
   constructor(
-    screens: readonly ScreenConfig[],
+    screens: ReadonlyArray<Pick<ScreenConfig, 'id' | 'rooms'>>,
     private readonly config: PresenceConfig,
   ) {
     for (const screen of screens) {

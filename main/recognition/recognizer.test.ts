@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trackEventSchema, type TrackEvent } from '../../protocol/events';
 import type { Greeting } from '../../protocol/bridge';
-import type { Profile } from '../../protocol/profile';
 import defaultRules from '../decisions/default-rules.json';
 import { Decider, type Decision } from '../decisions/decide';
 import { GreetingLedger } from '../decisions/greeting-ledger';
@@ -15,6 +14,7 @@ import type { PresenceFact } from '../presence/presence-tracker';
 import { openDatabase, type Db } from '../store/database';
 import { ProfileStore } from '../store/profile-store';
 import { VisitStore } from '../store/visit-store';
+import type { ProfileRecord } from '../store/profile-store';
 import { Recognizer } from './recognizer';
 
 const DAY = 86_400_000;
@@ -30,7 +30,7 @@ const CONTEXT = {
   app: { name: 'segment-of-one', version: '0.1.0' },
 };
 
-function profile(overrides: Partial<Profile>): Profile {
+function profile(overrides: Partial<ProfileRecord>): ProfileRecord {
   return {
     id: 'c-1',
     firstName: 'Maya',
@@ -76,6 +76,7 @@ describe('Recognizer with real stores', () => {
       decider: new Decider(compileRuleSet(defaultRules), ledger, new StoreClock('UTC')),
       ledger,
       visitGapMs: GAP,
+      isPublicScreen: (screenId) => screenId !== 'till',
       onGreeting: (g) => greetings.push(g),
       onDecision: (d) => decisions.push(d),
     });

@@ -26,6 +26,8 @@ export interface RecognizerDeps {
   decider: Decider;
   ledger: GreetingLedger;
   visitGapMs: number;
+  /** Public screens get greeting decisions; staff kiosks only record the recognition. */
+  isPublicScreen: (screenId: string) => boolean;
   onGreeting: (greeting: Greeting) => void;
   onDecision?: (decision: Decision) => void;
 }
@@ -62,7 +64,8 @@ export class Recognizer {
     if (!profile) return { status: 'unknown' };
     const decision = this.identifyTx({ profile, subject: profile.id, screenId, at, recognisedBy: 'scan', identifier });
     this.announce(decision);
-    return { status: 'recognised', decided: decision?.outcome === 'greet' };
+    const decided = decision?.outcome === 'greet';
+    return this.deps.isPublicScreen(screenId) ? { status: 'recognised', decided } : { status: 'recognised', decided, profileId: profile.id };
   }
 
   /** The screen put a greeting up: count it once, as the Segment spec's "Promotion Viewed". */
@@ -119,7 +122,9 @@ export class Recognizer {
     if (!profile) return undefined;
     const visit = visits.touch(seen.subject, at, visitGapMs);
     // Decide on the profile as it was before this visit, then move its last visit to now.
-    const decision = decider.decide({ profile, screenId, visitId: visit.visitId, recognisedBy: seen.recognisedBy, at });
+    const decision = this.deps.isPublicScreen(screenId)
+      ? decider.decide({ profile, screenId, visitId: visit.visitId, recognisedBy: seen.recognisedBy, at })
+      : undefined;
     if (visit.isNew) profiles.recordVisit(profile.id, at);
     if (profile.consents.tracking) {
       outbox.append({
@@ -129,6 +134,8 @@ export class Recognizer {
         at,
         properties: { method: seen.recognisedBy, identifierKind: seen.identifier.kind, visitId: visit.visitId, newVisit: visit.isNew },
       });
+    }
+    if (decision && profile.consents.tracking) {
       outbox.append({
         event: EVENT_NAMES.greetingDecided,
         userId: profile.id,

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { migrate, openDatabase, schemaVersion, type Db } from './database';
 import { MIGRATIONS } from './migrations/index';
 
-const ALL_TABLES = ['greeting_ledger', 'identifiers', 'outbox', 'profiles', 'visits'];
+const ALL_TABLES = ['greeting_ledger', 'identifiers', 'outbox', 'phone_tails', 'products', 'profile_names', 'profiles', 'purchases', 'visits'];
 
 function tables(db: Db): string[] {
   return db
-    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'profile_names_%' ORDER BY name")
     .all()
     .map((r) => r.name);
 }
@@ -40,7 +40,7 @@ describe('openDatabase / migrate', () => {
     const db = track(openDatabase(file));
     expect(existsSync(file)).toBe(true); // parent folders were created
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
-    expect(schemaVersion(db)).toBe(5);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(tables(db)).toEqual(ALL_TABLES);
   });
 
@@ -55,7 +55,7 @@ describe('openDatabase / migrate', () => {
     raw.close();
 
     const again = track(openDatabase(file));
-    expect(schemaVersion(again)).toBe(5);
+    expect(schemaVersion(again)).toBe(MIGRATIONS.at(-1)!.version);
     expect(again.prepare('SELECT count(*) AS n FROM visits').get()).toEqual({ n: 1 });
   });
 
@@ -63,12 +63,12 @@ describe('openDatabase / migrate', () => {
     const file = join(dir, 'store.db');
     openDatabase(file).close();
     expect(() => track(openDatabase(file, MIGRATIONS.slice(0, 3)))).toThrow(
-      'database schema 5 is newer than this agent knows (3): upgrade the agent',
+      `database schema ${MIGRATIONS.at(-1)!.version} is newer than this agent knows (3): upgrade the agent`,
     );
 
     const raw = track(new Database(file));
     raw.pragma('user_version = 99');
-    expect(() => migrate(raw)).toThrow(/schema 99 is newer than this agent knows \(5\)/);
+    expect(() => migrate(raw)).toThrow(new RegExp(`schema 99 is newer than this agent knows \\(${MIGRATIONS.at(-1)!.version}\\)`));
   });
 
   it('brings a partially migrated file (1–2 applied) up to date', () => {
@@ -82,8 +82,8 @@ describe('openDatabase / migrate', () => {
     partial.close();
 
     const raw = track(new Database(file));
-    expect(migrate(raw)).toEqual([3, 4, 5]);
-    expect(schemaVersion(raw)).toBe(5);
+    expect(migrate(raw)).toEqual(MIGRATIONS.slice(2).map((m) => m.version));
+    expect(schemaVersion(raw)).toBe(MIGRATIONS.at(-1)!.version);
     expect(tables(raw)).toEqual(ALL_TABLES);
     expect(raw.prepare('SELECT first_name FROM profiles').get()).toEqual({ first_name: 'Ann' });
     raw.close();
@@ -92,7 +92,7 @@ describe('openDatabase / migrate', () => {
     const file2 = join(dir, 'store2.db');
     openDatabase(file2, MIGRATIONS.slice(0, 2)).close();
     const db2 = track(openDatabase(file2));
-    expect(schemaVersion(db2)).toBe(5);
+    expect(schemaVersion(db2)).toBe(MIGRATIONS.at(-1)!.version);
     expect(tables(db2)).toEqual(ALL_TABLES);
   });
 

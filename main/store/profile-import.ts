@@ -71,6 +71,11 @@ function csvNumber(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : (value as unknown as number);
 }
 
+function listCell(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.split('|').map((v) => v.trim()).filter(Boolean);
+}
+
 function blankToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
@@ -92,6 +97,8 @@ export function csvRecordToInput(record: Record<string, string>): unknown {
     points: csvNumber(record.points),
     lastVisitAt: blankToUndefined(record.last_visit_at),
     visitCount: csvNumber(record.visit_count),
+    allergies: listCell(record.allergies),
+    preferences: listCell(record.preferences),
     consents: {
       greetPublic: csvBoolean(record.consent_greet_public),
       personalisedOffers: csvBoolean(record.consent_personalised_offers),

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Profile } from '../../protocol/profile';
 import { openDatabase, type Db } from './database';
 import { normalizeIdentifier } from './identifier-normalize';
 import { IdentifierConflictError, ProfileStore } from './profile-store';
+import type { ProfileRecord } from './profile-store';
 import { VisitStore } from './visit-store';
 
-function profile(overrides: Partial<Profile> = {}): Profile {
+function profile(overrides: Partial<ProfileRecord> = {}): ProfileRecord {
   return {
     id: 'p-1',
     firstName: 'Maya',
@@ -69,6 +69,8 @@ describe('ProfileStore', () => {
       lastVisitAt: '2026-01-10T08:15:00.000Z',
       visitCount: 5,
       purchaseSummary: { favouriteItems: [{ sku: 'flat-white', name: 'Flat white', count: 12 }], lifetimeValue: 321.5, orderCount: 40 },
+      allergies: [],
+      preferences: [],
       consents: { greetPublic: true, personalisedOffers: false, tracking: true },
     });
   });
@@ -100,6 +102,8 @@ describe('ProfileStore', () => {
       lastVisitAt: null,
       visitCount: 0,
       purchaseSummary: null,
+      allergies: [],
+      preferences: [],
       consents: { greetPublic: false, personalisedOffers: false, tracking: false },
     });
   });

@@ -17,6 +17,8 @@ export interface StoredProfile {
   lastVisitAt: string | null;
   visitCount: number;
   purchaseSummary: PurchaseSummary | null;
+  allergies: string[];
+  preferences: string[];
   consents: { greetPublic: boolean; personalisedOffers: boolean; tracking: boolean };
 }
 
@@ -31,13 +33,15 @@ interface ProfileRow {
   last_visit_at: string | null;
   visit_count: number;
   purchase_summary: string | null;
+  allergies: string | null;
+  preferences: string | null;
   consent_greet_public: number;
   consent_personalised_offers: number;
   consent_tracking: number;
 }
 
 const PROFILE_COLUMNS = `p.id, p.first_name, p.last_name, p.birthday, p.member_since, p.tier, p.points,
-  p.last_visit_at, p.visit_count, p.purchase_summary, p.consent_greet_public,
+  p.last_visit_at, p.visit_count, p.purchase_summary, p.allergies, p.preferences, p.consent_greet_public,
   p.consent_personalised_offers, p.consent_tracking`;
 
 function fromRow(row: ProfileRow): StoredProfile {
@@ -52,6 +56,8 @@ function fromRow(row: ProfileRow): StoredProfile {
     lastVisitAt: row.last_visit_at,
     visitCount: row.visit_count,
     purchaseSummary: row.purchase_summary ? (JSON.parse(row.purchase_summary) as PurchaseSummary) : null,
+    allergies: row.allergies ? (JSON.parse(row.allergies) as string[]) : [],
+    preferences: row.preferences ? (JSON.parse(row.preferences) as string[]) : [],
     consents: {
       greetPublic: row.consent_greet_public === 1,
       personalisedOffers: row.consent_personalised_offers === 1,
@@ -59,6 +65,9 @@ function fromRow(row: ProfileRow): StoredProfile {
     },
   };
 }
+
+/** A validated profile; the care fields may be left out. */
+export type ProfileRecord = Omit<Profile, 'allergies' | 'preferences'> & { allergies?: string[]; preferences?: string[] };
 
 export class IdentifierConflictError extends Error {
   constructor(
@@ -78,6 +87,8 @@ export class ProfileStore {
   private readonly deleteIdentifiers;
   private readonly markVisit;
   private readonly count;
+  private readonly purchase;
+  private readonly identifiersOf;
 
   constructor(private readonly db: Db) {
     this.byIdentifier = db.prepare<[string, string], ProfileRow>(
@@ -89,19 +100,25 @@ export class ProfileStore {
     );
     this.upsert = db.prepare(`
       INSERT INTO profiles (id, first_name, last_name, birthday, member_since, tier, points, last_visit_at,
-        visit_count, purchase_summary, consent_greet_public, consent_personalised_offers, consent_tracking, updated_at)
+        visit_count, purchase_summary, allergies, preferences, consent_greet_public, consent_personalised_offers,
+        consent_tracking, updated_at)
       VALUES (@id, @firstName, @lastName, @birthday, @memberSince, @tier, @points, @lastVisitAt,
-        @visitCount, @purchaseSummary, @greetPublic, @personalisedOffers, @tracking, @updatedAt)
+        @visitCount, @purchaseSummary, @allergies, @preferences, @greetPublic, @personalisedOffers, @tracking, @updatedAt)
       ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name,
         birthday = excluded.birthday, member_since = excluded.member_since, tier = excluded.tier,
         points = excluded.points, last_visit_at = excluded.last_visit_at, visit_count = excluded.visit_count,
-        purchase_summary = excluded.purchase_summary, consent_greet_public = excluded.consent_greet_public,
+        purchase_summary = excluded.purchase_summary, allergies = excluded.allergies,
+        preferences = excluded.preferences, consent_greet_public = excluded.consent_greet_public,
         consent_personalised_offers = excluded.consent_personalised_offers,
         consent_tracking = excluded.consent_tracking, updated_at = excluded.updated_at`);
     this.insertIdentifier = db.prepare('INSERT OR IGNORE INTO identifiers (kind, value, profile_id) VALUES (?, ?, ?)');
     this.deleteIdentifiers = db.prepare('DELETE FROM identifiers WHERE profile_id = ?');
     this.markVisit = db.prepare('UPDATE profiles SET last_visit_at = ?, visit_count = visit_count + 1 WHERE id = ?');
     this.count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM profiles');
+    this.purchase = db.prepare<[string, number, string, string]>(
+      'UPDATE profiles SET purchase_summary = ?, points = points + ?, updated_at = ? WHERE id = ?',
+    );
+    this.identifiersOf = db.prepare<[string], Identifier>('SELECT kind, value FROM identifiers WHERE profile_id = ? ORDER BY kind, value');
   }
 
   findByIdentifier(kind: IdentifierKind, value: string): StoredProfile | undefined {
@@ -123,7 +140,7 @@ export class ProfileStore {
    * profile is a conflict (a merge is head office's call), so nothing is written.
    * Call inside a transaction when writing many.
    */
-  save(profile: Profile, now: Date = new Date()): void {
+  save(profile: ProfileRecord, now: Date = new Date()): void {
     for (const identifier of profile.identifiers) {
       const owner = this.ownerOf.get(identifier.kind, identifier.value);
       if (owner && owner.profile_id !== profile.id) throw new IdentifierConflictError(identifier, owner.profile_id);
@@ -139,6 +156,8 @@ export class ProfileStore {
       lastVisitAt: profile.lastVisitAt ?? null,
       visitCount: profile.visitCount,
       purchaseSummary: profile.purchaseSummary ? JSON.stringify(profile.purchaseSummary) : null,
+      allergies: profile.allergies?.length ? JSON.stringify(profile.allergies) : null,
+      preferences: profile.preferences?.length ? JSON.stringify(profile.preferences) : null,
       greetPublic: profile.consents.greetPublic ? 1 : 0,
       personalisedOffers: profile.consents.personalisedOffers ? 1 : 0,
       tracking: profile.consents.tracking ? 1 : 0,
@@ -146,6 +165,22 @@ export class ProfileStore {
     });
     this.deleteIdentifiers.run(profile.id);
     for (const identifier of profile.identifiers) this.insertIdentifier.run(identifier.kind, identifier.value, profile.id);
+  }
+
+  identifiers(profileId: string): Identifier[] {
+    return this.identifiersOf.all(profileId);
+  }
+
+  /** Adds one identifier to a profile; a conflict with another owner is refused, an existing link is a no-op. */
+  link(profileId: string, identifier: Identifier): void {
+    const owner = this.ownerOf.get(identifier.kind, identifier.value);
+    if (owner && owner.profile_id !== profileId) throw new IdentifierConflictError(identifier, owner.profile_id);
+    this.insertIdentifier.run(identifier.kind, identifier.value, profileId);
+  }
+
+  /** An order at the till: the summary head office will recompute, kept current locally meanwhile. */
+  recordPurchase(profileId: string, summary: PurchaseSummary, pointsEarned: number, at: Date): void {
+    this.purchase.run(JSON.stringify(summary), pointsEarned, at.toISOString(), profileId);
   }
 
   /** A new store visit began: the profile's last visit moves to now. */

@@ -7,6 +7,10 @@ import identifiers from './002-identifiers';
 import outbox from './003-outbox';
 import visits from './004-visits';
 import greetingLedger from './005-greeting-ledger';
+import profileCare from './006-profile-care';
+import catalogue from './007-catalogue';
+import purchases from './008-purchases';
+import profileSearch from './009-profile-search';
 
 export interface Migration {
   version: number;
@@ -20,4 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'outbox', sql: outbox },
   { version: 4, name: 'visits', sql: visits },
   { version: 5, name: 'greeting-ledger', sql: greetingLedger },
+  { version: 6, name: 'profile-care', sql: profileCare },
+  { version: 7, name: 'catalogue', sql: catalogue },
+  { version: 8, name: 'purchases', sql: purchases },
+  { version: 9, name: 'profile-search', sql: profileSearch },
 ];
