@@ -38,6 +38,7 @@ agent.onDecision((d) => console.log(`decision on ${d.screenId}: ${d.outcome === 
 console.log(`\nDemo store running: ${report.imported} sample customers, data in ${dataDir}`);
 console.log(`  signage screen:  ${agent.httpUrl}/?screen=entrance`);
 console.log(`  counter screen:  ${agent.httpUrl}/?screen=counter`);
+console.log(`  staff kiosk:     ${agent.httpUrl}/?view=kiosk&screen=till`);
 console.log(`  MQTT broker:     ${agent.brokerUrl} (publish ESPresense/Theengs messages here)`);
 console.log('Ctrl-C stops it.\n');
 
