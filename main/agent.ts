@@ -36,6 +36,10 @@ import { PurchaseStore } from './orders/purchase-store';
 import { CounterPresence } from './kiosk/counter-presence';
 import { KioskService, KioskRequestError, presentPerson } from './kiosk/kiosk-service';
 import { ProfileSearch } from './kiosk/profile-search';
+import { ChangeApplier } from './sync/change-applier';
+import { SyncClient } from './sync/sync-client';
+import { readCredential } from './sync/device-credential';
+import { loadSyncedDocuments } from './sync/synced-documents';
 
 export interface Agent {
   readonly config: AgentConfig;
@@ -100,6 +104,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     profiles: profiles.countProfiles(),
     outboxPending: outbox.pending(),
     rejected: { ...rejections.counts },
+    sync: sync?.status() ?? { state: 'not-configured', lastSyncAt: null, cursor: 0, remaining: 0, lastError: null },
   });
 
   const isKiosk = (screenId: string): boolean => screens.get(screenId)?.kind === 'kiosk';
@@ -110,6 +115,17 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   };
   const counter = new CounterPresence((screenId, customers) => bridge.emit('kiosk.present', { screenId, customers }));
   const kiosk = new KioskService({ db, profiles, purchases, catalogue, outbox, rules, clock, presence: counter, currency: config.currency });
+  // What head office sent last time wins over the shipped defaults, also while offline.
+  const synced = loadSyncedDocuments(db, log);
+  for (const playlist of synced.playlists) playlists.set(playlist.id, playlist);
+  if (synced.rules) {
+    decider.setRules(synced.rules);
+    kiosk.setRules(synced.rules);
+  }
+  if (synced.catalogue) catalogue.replace(synced.catalogue);
+  // A paired device is known at head office by the ids it got at pairing.
+  const credential = readCredential(db);
+  if (credential) outbox.setIdentity(credential.storeId, credential.deviceId);
 
   const recognizer: Recognizer = new Recognizer({
     db, profiles, visits, outbox, decider, ledger,
@@ -160,7 +176,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     'screen.settings': ({ screenId }) => {
       const screen = screens.get(screenId);
       if (!screen) throw new Error(`no screen "${screenId}" in this store`);
-      const playlist = (screen.playlistId && playlists.get(screen.playlistId)) || config.playlists[0]!;
+      const playlist = (screen.playlistId && playlists.get(screen.playlistId)) || playlists.get('default') || config.playlists[0]!;
       return {
         screenId, name: screen.name, kind: screen.kind, currency: config.currency,
         greetingDurationMs: config.greetingDurationMs, playlist, scanner: config.scanner,
@@ -209,6 +225,29 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     }
   }, options.tickMs ?? 1000);
 
+  const applier = new ChangeApplier(db, profiles, {
+    onRules: (compiled) => {
+      decider.setRules(compiled);
+      kiosk.setRules(compiled);
+      log.info({ rules: compiled.rules.length, offers: compiled.offers.length }, 'rules updated from head office');
+    },
+    onPlaylist: (playlist) => playlists.set(playlist.id, playlist),
+    onPlaylistRemoved: (id) => {
+      if (!config.playlists.some((p) => p.id === id)) playlists.delete(id);
+    },
+    onCatalogue: (products) => catalogue.replace(products),
+  }, log);
+  const sync: SyncClient | undefined = config.sync
+    ? new SyncClient({
+        db, config: config.sync, applier, outbox, log, appVersion: packageJson.version,
+        onIdentity: ({ storeId, deviceId }) => {
+          if (storeId !== config.storeId) log.warn({ configured: config.storeId, paired: storeId }, 'paired store id differs from the configured one; using the paired one');
+          outbox.setIdentity(storeId, deviceId);
+        },
+      })
+    : undefined;
+  sync?.start();
+
   let http: BrowserBridgeServer | undefined;
   if (config.httpPort !== undefined) {
     http = await startBrowserBridgeServer({ port: config.httpPort, rendererDir: config.rendererDir, host: bridge, log, rejections });
@@ -233,6 +272,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     },
     stop: async () => {
       clearInterval(ticker);
+      await sync?.stop();
       await http?.close();
       await ingestion.stop();
       await broker?.close();

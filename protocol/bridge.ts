@@ -76,6 +76,15 @@ export const agentStatusSchema = z.object({
   broker: z.object({ url: z.string(), connected: z.boolean(), embedded: z.boolean(), messagesReceived: z.number().int() }),
   profiles: z.number().int(),
   outboxPending: z.number().int(),
+  /** Head-office link; `state` 'not-configured' for a store running on its own. */
+  sync: z.object({
+    state: z.enum(['not-configured', 'pairing', 'connecting', 'online', 'offline', 'revoked', 'unpaired']),
+    lastSyncAt: z.string().nullable(),
+    cursor: z.number().int(),
+    /** Changes still to download (first sync progress). */
+    remaining: z.number().int(),
+    lastError: z.string().nullable(),
+  }),
   rejected: z.record(z.string(), z.number().int()),
 });
 export type AgentStatus = z.infer<typeof agentStatusSchema>;

@@ -10,6 +10,7 @@ const STATUS: AgentStatus = {
   profiles: 3,
   outboxPending: 0,
   rejected: {},
+  sync: { state: 'not-configured', lastSyncAt: null, cursor: 0, remaining: 0, lastError: null },
 };
 
 const SETTINGS: ScreenSettings = {

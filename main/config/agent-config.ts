@@ -50,6 +50,19 @@ const ingestionSchema = z.object({
   maxPayloadBytes: z.number().int().positive().default(4096),
 });
 
+const syncSchema = z.object({
+  /** Head office's sync server, e.g. https://sync.example.com. */
+  serverUrl: z.url(),
+  /** The one-time code from the admin; used once, on first start, to get this device's own credential. */
+  pairingCode: z.string().optional(),
+  deviceName: z.string().max(80).optional(),
+  /** Events per upload batch, and changes per pull. */
+  uploadBatch: z.number().int().positive().max(1000).default(500),
+  pullBatch: z.number().int().positive().max(5000).default(2000),
+  /** How often each synced collection's checksum is compared with head office's (ms). */
+  checksumEveryMs: z.number().int().positive().default(60 * 60_000),
+});
+
 export const agentConfigSchema = z.object({
   storeId: z.string().min(1).default('demo-store'),
   deviceId: z.string().min(1).default('demo-device'),
@@ -63,6 +76,8 @@ export const agentConfigSchema = z.object({
   embeddedBrokerPort: z.number().int().nonnegative().default(1883),
   /** The embedded broker's address; 0.0.0.0 lets the store LAN's gateways reach it. */
   embeddedBrokerHost: z.string().default('127.0.0.1'),
+  /** Head office sync; absent means this store runs on its own (imports only). */
+  sync: syncSchema.optional(),
   /** Browser mode: the agent serves the screens on 127.0.0.1 at this port (0 picks one, absent turns it off). */
   httpPort: z.number().int().nonnegative().optional(),
   /** Folder of the built renderer (electron-vite's out/renderer). */
@@ -101,6 +116,7 @@ export type AgentConfigInput = z.input<typeof agentConfigSchema>;
 export type ScreenConfig = AgentConfig['screens'][number];
 export type PresenceConfig = AgentConfig['presence'];
 export type IngestionConfig = AgentConfig['ingestion'];
+export type SyncConfig = NonNullable<AgentConfig['sync']>;
 
 export const DEFAULT_SCREENS: AgentConfigInput['screens'] = [
   { id: 'entrance', name: 'Entrance screen', rooms: ['entrance'] },
@@ -122,6 +138,8 @@ const ENV_OVERRIDES: Record<string, (c: Record<string, unknown>, v: string) => v
   SOO_RENDERER_DIR: (c, v) => (c.rendererDir = v),
   SOO_RULES_FILE: (c, v) => (c.rulesFile = v),
   SOO_TIME_ZONE: (c, v) => (c.timeZone = v),
+  SOO_SYNC_URL: (c, v) => (c.sync = { ...(c.sync as object), serverUrl: v }),
+  SOO_PAIRING_CODE: (c, v) => (c.sync = { ...(c.sync as object), pairingCode: v }),
 };
 
 export class ConfigError extends Error {}

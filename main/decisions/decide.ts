@@ -43,10 +43,15 @@ export interface DecisionInput {
 
 export class Decider {
   constructor(
-    private readonly rules: CompiledRuleSet,
+    private rules: CompiledRuleSet,
     private readonly ledger: GreetingLedger,
     private readonly clock: StoreClock,
   ) {}
+
+  /** Head office sent new rules: the next decision uses them. */
+  setRules(rules: CompiledRuleSet): void {
+    this.rules = rules;
+  }
 
   /** Decides and, for a greeting, writes the ledger entry; call inside the transaction that records the decision event. */
   decide(input: DecisionInput): Decision {

@@ -66,16 +66,23 @@ export function presentPerson(profile: StoredProfile): PresentPerson {
 }
 
 export class KioskService {
+  private rules: CompiledRuleSet;
   private readonly confirmTx;
   private readonly enrolTx;
   private readonly linkTx;
 
   constructor(private readonly deps: KioskServiceDeps) {
+    this.rules = deps.rules;
     this.confirmTx = deps.db.transaction((order: ConfirmOrder, at: Date) => this.recordOrder(order, at));
     this.enrolTx = deps.db.transaction((enrolment: Enrolment, at: Date) => this.recordEnrolment(enrolment, at));
     this.linkTx = deps.db.transaction((profileId: string, identifiers: Identifier[], screenId: string, at: Date) =>
       this.recordLinks(profileId, identifiers, screenId, at),
     );
+  }
+
+  /** Head office sent new rules (and offers with them). */
+  setRules(rules: CompiledRuleSet): void {
+    this.rules = rules;
   }
 
   card(profileId: string, at: Date = new Date()): CustomerCard {
@@ -138,7 +145,7 @@ export class KioskService {
     if (!profile.consents.personalisedOffers) return [];
     const view = computeFacts(profile, 'kiosk', 'scan', at, this.deps.clock.local(at));
     const offers: KioskOffer[] = [];
-    for (const { offer, condition, celParams } of this.deps.rules.offers) {
+    for (const { offer, condition, celParams } of this.rules.offers) {
       try {
         if (condition(toCelFacts(view, celParams)) === true) offers.push({ id: offer.id, title: offer.title, description: offer.description });
       } catch {

@@ -26,17 +26,31 @@ export class Outbox {
   private readonly insert;
   private readonly pendingCount;
   private readonly pendingPage;
+  private readonly markSentStmt;
+  private readonly markRejectedStmt;
+  private readonly markTx;
   private readonly onAppendListeners = new Set<(event: TrackEvent) => void>();
 
   constructor(
     db: Db,
-    private readonly context: Omit<EventContext, 'screen'>,
+    private context: Omit<EventContext, 'screen'>,
   ) {
     this.insert = db.prepare('INSERT INTO outbox (message_id, event, payload, created_at) VALUES (?, ?, ?, ?)');
-    this.pendingCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL');
+    this.pendingCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL AND rejected_reason IS NULL');
     this.pendingPage = db.prepare<[number, number], { seq: number; message_id: string; payload: string }>(
-      'SELECT seq, message_id, payload FROM outbox WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT seq, message_id, payload FROM outbox WHERE sent_at IS NULL AND rejected_reason IS NULL AND seq > ? ORDER BY seq LIMIT ?',
     );
+    this.markSentStmt = db.prepare<[string, string]>('UPDATE outbox SET sent_at = ? WHERE message_id = ? AND sent_at IS NULL');
+    this.markRejectedStmt = db.prepare<[string, string]>('UPDATE outbox SET rejected_reason = ? WHERE message_id = ? AND sent_at IS NULL');
+    this.markTx = db.transaction((sent: string[], rejected: Array<{ messageId: string; reason: string }>, at: string) => {
+      for (const id of sent) this.markSentStmt.run(at, id);
+      for (const r of rejected) this.markRejectedStmt.run(r.reason, r.messageId);
+    });
+  }
+
+  /** After pairing, events carry the store and device ids head office knows this device by. */
+  setIdentity(storeId: string, deviceId: string): void {
+    this.context = { ...this.context, store: { id: storeId }, device: { ...this.context.device, id: deviceId } };
   }
 
   /** Appends one event; call inside the transaction of the state change it records. */
@@ -65,6 +79,11 @@ export class Outbox {
 
   pending(): number {
     return this.pendingCount.get()?.n ?? 0;
+  }
+
+  /** Head office acknowledged these (stored durably) or refused them for good; rows stay, marked. */
+  settle(sent: string[], rejected: Array<{ messageId: string; reason: string }>, at: Date = new Date()): void {
+    this.markTx(sent, rejected, at.toISOString());
   }
 
   /** Pending events in order, a page at a time, for the uploader. */

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { migrate, openDatabase, schemaVersion, type Db } from './database';
 import { MIGRATIONS } from './migrations/index';
 
-const ALL_TABLES = ['greeting_ledger', 'identifiers', 'outbox', 'phone_tails', 'products', 'profile_names', 'profiles', 'purchases', 'visits'];
+const ALL_TABLES = [
+  'device_credential', 'greeting_ledger', 'identifiers', 'outbox', 'phone_tails', 'products', 'profile_names', 'profiles',
+  'purchases', 'sync_cursor', 'sync_rows', 'synced_documents', 'visits',
+];
 
 function tables(db: Db): string[] {
   return db

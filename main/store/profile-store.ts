@@ -87,6 +87,8 @@ export class ProfileStore {
   private readonly deleteIdentifiers;
   private readonly markVisit;
   private readonly count;
+  private readonly removeProfile;
+  private readonly removeIdentifier;
   private readonly purchase;
   private readonly identifiersOf;
 
@@ -115,6 +117,8 @@ export class ProfileStore {
     this.deleteIdentifiers = db.prepare('DELETE FROM identifiers WHERE profile_id = ?');
     this.markVisit = db.prepare('UPDATE profiles SET last_visit_at = ?, visit_count = visit_count + 1 WHERE id = ?');
     this.count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM profiles');
+    this.removeProfile = db.prepare<[string]>('DELETE FROM profiles WHERE id = ?');
+    this.removeIdentifier = db.prepare<[string, string]>('DELETE FROM identifiers WHERE kind = ? AND value = ?');
     this.purchase = db.prepare<[string, number, string, string]>(
       'UPDATE profiles SET purchase_summary = ?, points = points + ?, updated_at = ? WHERE id = ?',
     );
@@ -165,6 +169,23 @@ export class ProfileStore {
     });
     this.deleteIdentifiers.run(profile.id);
     for (const identifier of profile.identifiers) this.insertIdentifier.run(identifier.kind, identifier.value, profile.id);
+  }
+
+  /**
+   * Head office's version of a profile: it owns the identity graph, so an identifier it
+   * gives this profile moves here even if a stale local copy had it elsewhere.
+   */
+  replaceFromHeadOffice(profile: ProfileRecord, now: Date = new Date()): void {
+    for (const identifier of profile.identifiers) {
+      const owner = this.ownerOf.get(identifier.kind, identifier.value);
+      if (owner && owner.profile_id !== profile.id) this.removeIdentifier.run(identifier.kind, identifier.value);
+    }
+    this.save(profile, now);
+  }
+
+  /** Erased at head office or no longer this store's: the profile and its identifiers go (cascade). */
+  delete(profileId: string): boolean {
+    return this.removeProfile.run(profileId).changes > 0;
   }
 
   identifiers(profileId: string): Identifier[] {

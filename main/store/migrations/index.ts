@@ -11,6 +11,9 @@ import profileCare from './006-profile-care';
 import catalogue from './007-catalogue';
 import purchases from './008-purchases';
 import profileSearch from './009-profile-search';
+import syncState from './010-sync-state';
+import deviceCredential from './011-device-credential';
+import outboxRejections from './012-outbox-rejections';
 
 export interface Migration {
   version: number;
@@ -28,4 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'catalogue', sql: catalogue },
   { version: 8, name: 'purchases', sql: purchases },
   { version: 9, name: 'profile-search', sql: profileSearch },
+  { version: 10, name: 'sync-state', sql: syncState },
+  { version: 11, name: 'device-credential', sql: deviceCredential },
+  { version: 12, name: 'outbox-rejections', sql: outboxRejections },
 ];

@@ -1,0 +1,180 @@
+/**
+ * Applies head office's changes to the store's SQLite file. Each batch and the new cursor
+ * commit in one transaction, so a crash mid-sync resumes exactly where it stopped.
+ */
+import { changeSchema, type Change, type Collection } from '../../protocol/sync';
+import { playlistSchema, type Playlist } from '../../protocol/bridge';
+import { productSchema, type Product } from '../../protocol/kiosk';
+import { z } from 'zod';
+import type { Db } from '../store/database';
+import type { ProfileStore } from '../store/profile-store';
+import { validateProfileRow } from '../store/profile-import';
+import { compileRuleSet, type CompiledRuleSet } from '../decisions/rule-set';
+import type { Logger } from '../log/logger';
+
+export interface SyncedDocumentsListener {
+  onRules(rules: CompiledRuleSet): void;
+  onPlaylist(playlist: Playlist): void;
+  onPlaylistRemoved(id: string): void;
+  onCatalogue(products: Product[]): void;
+}
+
+export interface ApplyResult {
+  applied: number;
+  invalid: number;
+}
+
+const catalogueSchema = z.array(productSchema).min(1);
+
+export class ChangeApplier {
+  private readonly readCursor;
+  private readonly writeCursor;
+  private readonly rowVersion;
+  private readonly dropRow;
+  private readonly putDocument;
+  private readonly dropDocument;
+  private readonly localKeys;
+  private readonly checksum;
+  private readonly batchTx;
+  private readonly forgetLedger;
+  private readonly forgetVisits;
+  /** Documents are announced after commit, so listeners never see a rolled-back state. */
+  private announcements: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly profiles: ProfileStore,
+    private readonly listener: SyncedDocumentsListener,
+    private readonly log: Logger,
+  ) {
+    this.readCursor = db.prepare<[], { version: number }>('SELECT version FROM sync_cursor WHERE id = 1');
+    this.writeCursor = db.prepare<[number]>('UPDATE sync_cursor SET version = ? WHERE id = 1');
+    this.rowVersion = db.prepare<[string, string, number]>(
+      'INSERT INTO sync_rows (collection, key, version) VALUES (?, ?, ?) ON CONFLICT(collection, key) DO UPDATE SET version = excluded.version',
+    );
+    this.dropRow = db.prepare<[string, string]>('DELETE FROM sync_rows WHERE collection = ? AND key = ?');
+    this.putDocument = db.prepare<[string, string, string]>(
+      'INSERT INTO synced_documents (collection, key, data) VALUES (?, ?, ?) ON CONFLICT(collection, key) DO UPDATE SET data = excluded.data',
+    );
+    this.dropDocument = db.prepare<[string, string]>('DELETE FROM synced_documents WHERE collection = ? AND key = ?');
+    this.localKeys = db.prepare<[string], { key: string }>('SELECT key FROM sync_rows WHERE collection = ?');
+    this.checksum = db.prepare<[string], { count: number; versionSum: number | null }>(
+      'SELECT count(*) AS count, sum(version) AS versionSum FROM sync_rows WHERE collection = ?',
+    );
+    this.forgetLedger = db.prepare<[string]>('DELETE FROM greeting_ledger WHERE profile_id = ?');
+    this.forgetVisits = db.prepare<[string]>('DELETE FROM visits WHERE subject = ?');
+    this.batchTx = db.transaction((changes: unknown[], cursor: number | undefined, result: ApplyResult) => {
+      for (const raw of changes) this.applyOne(raw, result);
+      if (cursor !== undefined) this.writeCursor.run(cursor);
+    });
+  }
+
+  cursor(): number {
+    return this.readCursor.get()?.version ?? 0;
+  }
+
+  /** Applies a batch; with a cursor, moves the cursor in the same transaction. */
+  apply(changes: unknown[], cursor?: number): ApplyResult {
+    const result: ApplyResult = { applied: 0, invalid: 0 };
+    this.announcements = [];
+    this.batchTx(changes, cursor, result);
+    for (const announce of this.announcements) announce();
+    this.announcements = [];
+    return result;
+  }
+
+  localChecksum(collection: Collection): { count: number; versionSum: number } {
+    const row = this.checksum.get(collection);
+    return { count: row?.count ?? 0, versionSum: row?.versionSum ?? 0 };
+  }
+
+  keys(collection: Collection): Set<string> {
+    return new Set(this.localKeys.all(collection).map((r) => r.key));
+  }
+
+  /** After a re-download: what head office no longer sends is no longer ours. */
+  removeKeys(collection: Collection, keys: Iterable<string>): void {
+    this.apply([...keys].map((key) => ({ version: 1, collection, key, op: 'delete' as const })));
+  }
+
+  private applyOne(raw: unknown, result: ApplyResult): void {
+    const parsed = changeSchema.safeParse(raw);
+    if (!parsed.success) {
+      result.invalid += 1;
+      this.log.error({ error: parsed.error.message.slice(0, 300) }, 'head office sent a malformed change; skipped');
+      return;
+    }
+    const change: Change = parsed.data;
+    if (change.op === 'delete') {
+      this.remove(change.collection, change.key);
+      this.dropRow.run(change.collection, change.key);
+      result.applied += 1;
+      return;
+    }
+    if (!this.upsert(change.collection, change.key, change.data)) {
+      result.invalid += 1;
+      return;
+    }
+    this.rowVersion.run(change.collection, change.key, change.version);
+    result.applied += 1;
+  }
+
+  private upsert(collection: Collection, key: string, data: unknown): boolean {
+    switch (collection) {
+      case 'profiles': {
+        const valid = validateProfileRow(data);
+        if (!valid.ok || valid.profile.id !== key) {
+          this.log.error({ key, error: valid.ok ? 'id does not match key' : valid.message }, 'invalid profile from head office; skipped');
+          return false;
+        }
+        this.profiles.replaceFromHeadOffice(valid.profile);
+        return true;
+      }
+      case 'rules': {
+        let compiled: CompiledRuleSet;
+        try {
+          compiled = compileRuleSet(data);
+        } catch (error) {
+          // Keep running on the rules we have: a bad rule set must not silence every screen.
+          this.log.error({ error: (error as Error).message }, 'invalid rule set from head office; keeping the current rules');
+          return false;
+        }
+        this.putDocument.run(collection, key, JSON.stringify(data));
+        this.announcements.push(() => this.listener.onRules(compiled));
+        return true;
+      }
+      case 'playlists': {
+        const playlist = playlistSchema.safeParse(data);
+        if (!playlist.success || playlist.data.id !== key) {
+          this.log.error({ key }, 'invalid playlist from head office; skipped');
+          return false;
+        }
+        this.putDocument.run(collection, key, JSON.stringify(playlist.data));
+        this.announcements.push(() => this.listener.onPlaylist(playlist.data));
+        return true;
+      }
+      case 'catalogue': {
+        const products = catalogueSchema.safeParse(data);
+        if (!products.success) {
+          this.log.error({ key }, 'invalid catalogue from head office; keeping the current one');
+          return false;
+        }
+        this.putDocument.run(collection, key, JSON.stringify(products.data));
+        this.announcements.push(() => this.listener.onCatalogue(products.data));
+        return true;
+      }
+    }
+  }
+
+  private remove(collection: Collection, key: string): void {
+    if (collection === 'profiles') {
+      // Erasure reaches the store: the profile, its identifiers, purchases (cascade), greetings and visits.
+      this.profiles.delete(key);
+      this.forgetLedger.run(key);
+      this.forgetVisits.run(key);
+      return;
+    }
+    this.dropDocument.run(collection, key);
+    if (collection === 'playlists') this.announcements.push(() => this.listener.onPlaylistRemoved(key));
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The store's link to head office: pairs on first start, keeps one Socket.IO connection
+ * (reconnecting with backoff and jitter), pulls changes from its durable cursor on connect
+ * and on every poke, uploads the outbox, and checks collection checksums now and then.
+ * Nothing here blocks recognition: it all runs between MQTT messages, in bounded batches.
+ */
+import { io } from 'socket.io-client';
+import {
+  COLLECTIONS,
+  SYNC_NAMESPACE,
+  type CollectionChecksum,
+  type Collection,
+  type PullResponse,
+  type SyncError,
+} from '../../protocol/sync';
+import type { AgentStatus } from '../../protocol/bridge';
+import type { SyncConfig } from '../config/agent-config';
+import type { Db } from '../store/database';
+import type { Outbox } from '../outbox/outbox';
+import type { Logger } from '../log/logger';
+import type { ChangeApplier } from './change-applier';
+import { forgetCredential, readCredential, saveCredential, type DeviceCredential } from './device-credential';
+import { pairDevice, PairingError } from './pairing';
+import { SyncRequestError, uploadOutbox, type DeviceSocket } from './outbox-uploader';
+
+export type SyncStatus = AgentStatus['sync'];
+
+export interface SyncClientDeps {
+  db: Db;
+  config: SyncConfig;
+  applier: ChangeApplier;
+  outbox: Outbox;
+  log: Logger;
+  appVersion: string;
+  /** Pairing told us who we are at head office: events from now on carry that identity. */
+  onIdentity: (identity: { storeId: string; deviceId: string }) => void;
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class SyncClient {
+  private socket: DeviceSocket | undefined;
+  private state: SyncStatus['state'] = 'connecting';
+  private lastSyncAt: string | null = null;
+  private remaining = 0;
+  private lastError: string | null = null;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private uploadTimer: NodeJS.Timeout | undefined;
+  private checksumTimer: NodeJS.Timeout | undefined;
+  private readonly unsubscribeOutbox: () => void;
+
+  constructor(private readonly deps: SyncClientDeps) {
+    // An event written while online goes up soon, in a batch with its neighbours.
+    this.unsubscribeOutbox = deps.outbox.onAppend(() => this.scheduleUpload());
+  }
+
+  status(): SyncStatus {
+    return { state: this.state, lastSyncAt: this.lastSyncAt, cursor: this.deps.applier.cursor(), remaining: this.remaining, lastError: this.lastError };
+  }
+
+  start(): void {
+    void this.connect().catch((error: Error) => this.fail(error));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribeOutbox();
+    clearTimeout(this.uploadTimer);
+    clearInterval(this.checksumTimer);
+    this.socket?.disconnect();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const credential = await this.credential();
+    if (!credential || this.stopped) return;
+    this.deps.onIdentity({ storeId: credential.storeId, deviceId: credential.deviceId });
+    const socket: DeviceSocket = io(new URL(SYNC_NAMESPACE, credential.serverUrl).href, {
+      auth: { deviceId: credential.deviceId, credential: credential.credential, appVersion: this.deps.appVersion },
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 30_000,
+      randomizationFactor: 0.5,
+    });
+    this.socket = socket;
+    this.state = 'connecting';
+    socket.on('connect', () => {
+      this.state = 'online';
+      this.lastError = null;
+      this.deps.log.info({ server: credential.serverUrl }, 'connected to head office');
+      this.sync();
+      clearInterval(this.checksumTimer);
+      this.checksumTimer = setInterval(() => this.sync(true), this.deps.config.checksumEveryMs);
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.state !== 'revoked') this.state = 'offline';
+      this.deps.log.warn({ reason }, 'head office link down; working offline');
+    });
+    socket.on('connect_error', (error) => {
+      this.lastError = error.message;
+      // A refusal at the handshake is final for this credential: the server will not take it again.
+      if (error.message === 'unauthorized') {
+        this.state = 'unpaired';
+        forgetCredential(this.deps.db);
+        this.deps.log.error('head office refused this device; pair it again with a new code');
+      } else {
+        this.state = 'offline';
+      }
+    });
+    socket.on('sync.poke', () => this.sync());
+    socket.on('device.revoked', () => {
+      this.state = 'revoked';
+      forgetCredential(this.deps.db);
+      this.deps.log.error('this device was revoked at head office');
+      socket.disconnect();
+    });
+  }
+
+  private async credential(): Promise<DeviceCredential | undefined> {
+    const stored = readCredential(this.deps.db);
+    if (stored && stored.serverUrl === this.deps.config.serverUrl) return stored;
+    const code = this.deps.config.pairingCode;
+    if (!code) {
+      this.state = 'unpaired';
+      this.lastError = 'no pairing code configured';
+      return undefined;
+    }
+    this.state = 'pairing';
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        const paired = await pairDevice(this.deps.config.serverUrl, {
+          code,
+          ...(this.deps.config.deviceName ? { deviceName: this.deps.config.deviceName } : {}),
+          appVersion: this.deps.appVersion,
+        });
+        const credential = { serverUrl: this.deps.config.serverUrl, ...paired, pairedAt: new Date().toISOString() };
+        saveCredential(this.deps.db, credential);
+        this.deps.log.info({ deviceId: paired.deviceId, storeId: paired.storeId }, 'paired with head office');
+        return credential;
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        if (error instanceof PairingError && !error.retryable) {
+          this.state = 'unpaired';
+          this.deps.log.error({ error: this.lastError }, 'pairing failed; a new code is needed');
+          return undefined;
+        }
+        const delay = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+        await new Promise((done) => setTimeout(done, delay).unref?.());
+      }
+    }
+    return undefined;
+  }
+
+  /** Runs one pull-then-upload pass at a time; a poke during a pass asks for one more. */
+  private sync(verifyChecksums = false): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        const socket = this.socket;
+        if (!socket?.connected) return;
+        await this.pull(socket);
+        await uploadOutbox(socket, this.deps.outbox, this.deps.config.uploadBatch, REQUEST_TIMEOUT_MS);
+        if (verifyChecksums || this.lastSyncAt === null) await this.verifyChecksums(socket);
+        this.lastSyncAt = new Date().toISOString();
+      } while (this.again && !this.stopped);
+    })()
+      .catch((error: Error) => this.fail(error))
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  private scheduleUpload(): void {
+    if (this.uploadTimer || !this.socket?.connected) return;
+    this.uploadTimer = setTimeout(() => {
+      this.uploadTimer = undefined;
+      this.sync();
+    }, 200);
+  }
+
+  private async pull(socket: DeviceSocket, collection?: Collection, received?: Set<string>): Promise<void> {
+    let cursor = collection ? 0 : this.deps.applier.cursor();
+    for (;;) {
+      const response = (await socket
+        .timeout(REQUEST_TIMEOUT_MS)
+        .emitWithAck('sync.pull', { cursor, limit: this.deps.config.pullBatch, ...(collection ? { collection } : {}) })) as PullResponse | SyncError;
+      if ('error' in response) throw new SyncRequestError(`pull refused: ${response.error}`);
+      // A collection re-download must not move the global cursor past other collections' changes.
+      const result = this.deps.applier.apply(response.changes, collection ? undefined : response.cursor);
+      if (received) for (const change of response.changes) received.add(change.key);
+      if (result.invalid > 0) this.deps.log.warn({ invalid: result.invalid }, 'skipped invalid changes from head office');
+      cursor = response.cursor;
+      if (!collection) this.remaining = response.remaining;
+      if (!response.hasMore) return;
+    }
+  }
+
+  private async verifyChecksums(socket: DeviceSocket): Promise<void> {
+    for (const collection of COLLECTIONS) {
+      const remote = (await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck('sync.checksum', { collection })) as CollectionChecksum | SyncError;
+      if ('error' in remote) throw new SyncRequestError(`checksum refused: ${remote.error}`);
+      const local = this.deps.applier.localChecksum(collection);
+      if (local.count === remote.count && local.versionSum === remote.versionSum) continue;
+      this.deps.log.warn({ collection, local, remote }, 'local copy diverged from head office; downloading that collection again');
+      const before = this.deps.applier.keys(collection);
+      const received = new Set<string>();
+      await this.pull(socket, collection, received);
+      this.deps.applier.removeKeys(collection, [...before].filter((key) => !received.has(key)));
+    }
+  }
+
+  private fail(error: Error): void {
+    this.lastError = error.message;
+    this.deps.log.warn({ error: error.message }, 'sync pass failed; retrying');
+    if (this.socket?.connected && !this.stopped) setTimeout(() => this.sync(), 5_000).unref();
+  }
+}

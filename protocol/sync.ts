@@ -1,0 +1,136 @@
+/**
+ * The store ↔ head-office sync contract: pairing over HTTP, then one Socket.IO
+ * connection per device that carries both directions.
+ *
+ * Down: every change at head office gets a server-assigned, monotonic `version`. A device
+ * pulls the changes for its store after its cursor; an empty cursor (0) is the snapshot,
+ * paged like any pull. The server keeps at most one change per (store, collection, key),
+ * so a snapshot never replays history. Deletions are tombstones. The device stores its
+ * cursor in the same SQLite transaction that applies the batch, so the cursor is the
+ * guarantee; a `sync.poke` is only a hint to pull now.
+ *
+ * Up: outbox events in batches; the server stores each `messageId` once and acknowledges
+ * only what is durably stored, so a replay after a crash is a no-op.
+ */
+import { z } from 'zod';
+import { trackEventSchema } from './events';
+import { playlistSchema } from './bridge';
+import { productSchema } from './kiosk';
+import { profileSchema } from './profile';
+
+export const SYNC_NAMESPACE = '/device';
+
+/** What a store holds, one collection each. */
+export const COLLECTIONS = ['profiles', 'rules', 'playlists', 'catalogue'] as const;
+export const collectionSchema = z.enum(COLLECTIONS);
+export type Collection = z.infer<typeof collectionSchema>;
+
+/** The payload of an upsert, per collection. Rules are the whole rule set under key "default". */
+export const collectionDataSchemas = {
+  profiles: profileSchema,
+  rules: z.record(z.string(), z.unknown()),
+  playlists: playlistSchema,
+  catalogue: z.array(productSchema),
+} as const;
+
+export const changeSchema = z.discriminatedUnion('op', [
+  z.object({ version: z.number().int().positive(), collection: collectionSchema, key: z.string().min(1).max(128), op: z.literal('upsert'), data: z.unknown() }),
+  z.object({ version: z.number().int().positive(), collection: collectionSchema, key: z.string().min(1).max(128), op: z.literal('delete') }),
+]);
+export type Change = z.infer<typeof changeSchema>;
+
+// ---- Pairing (HTTP) -------------------------------------------------------------------
+
+export const pairRequestSchema = z.object({
+  code: z.string().regex(/^[A-Z0-9]{8}$/, 'a pairing code is 8 letters and digits'),
+  /** What the device calls itself, for the admin's device list. */
+  deviceName: z.string().min(1).max(80).optional(),
+  appVersion: z.string().max(40).optional(),
+});
+export type PairRequest = z.infer<typeof pairRequestSchema>;
+
+export interface PairResponse {
+  deviceId: string;
+  storeId: string;
+  /** The device's own long-lived secret; the server keeps only a hash of it. */
+  credential: string;
+}
+
+// ---- Socket.IO ------------------------------------------------------------------------
+
+/** Sent in the Socket.IO handshake's `auth`; unknown or revoked credentials are refused there. */
+export const deviceAuthSchema = z.object({
+  deviceId: z.string().min(1).max(64),
+  credential: z.string().min(32).max(128),
+  appVersion: z.string().max(40).optional(),
+});
+export type DeviceAuth = z.infer<typeof deviceAuthSchema>;
+
+export const MAX_PULL_LIMIT = 5000;
+export const MAX_UPLOAD_BATCH = 1000;
+
+export const pullRequestSchema = z.object({
+  /** Last version applied; 0 for a snapshot. */
+  cursor: z.number().int().nonnegative(),
+  limit: z.number().int().positive().max(MAX_PULL_LIMIT).default(1000),
+  /** Re-download one collection only (after a checksum mismatch). */
+  collection: collectionSchema.optional(),
+});
+export type PullRequest = z.input<typeof pullRequestSchema>;
+
+export interface PullResponse {
+  changes: Change[];
+  /** The version to store as the cursor once these changes are applied. */
+  cursor: number;
+  hasMore: boolean;
+  /** Changes for this store still ahead of `cursor`: for a progress bar on first sync. */
+  remaining: number;
+}
+
+export const checksumRequestSchema = z.object({ collection: collectionSchema });
+
+/**
+ * A collection's fingerprint: how many live keys the store holds and the sum of their
+ * versions. A device that applied every change computes the same numbers locally.
+ */
+export interface CollectionChecksum {
+  collection: Collection;
+  count: number;
+  versionSum: number;
+}
+
+export const uploadedEventSchema = z.object({
+  /** The device's own sequence number (its outbox row), for ordering and gap detection. */
+  seq: z.number().int().positive(),
+  event: trackEventSchema,
+});
+export type UploadedEvent = z.infer<typeof uploadedEventSchema>;
+
+export const uploadRequestSchema = z.object({
+  events: z.array(z.unknown()).min(1).max(MAX_UPLOAD_BATCH),
+});
+
+export interface UploadResponse {
+  /** Durably stored (now or by an earlier upload): the device may mark these sent. */
+  acked: string[];
+  /** Refused for good, with the reason; the device keeps them aside and does not retry. */
+  rejected: Array<{ messageId: string | null; reason: string }>;
+}
+
+/** A failed request's answer, so every ack has one shape. */
+export interface SyncError {
+  error: string;
+}
+
+export interface ClientToServerEvents {
+  'sync.pull': (request: PullRequest, ack: (response: PullResponse | SyncError) => void) => void;
+  'sync.checksum': (request: { collection: Collection }, ack: (response: CollectionChecksum | SyncError) => void) => void;
+  'outbox.upload': (request: { events: UploadedEvent[] }, ack: (response: UploadResponse | SyncError) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Something for this store changed at `version`: pull from your cursor. */
+  'sync.poke': (hint: { version: number }) => void;
+  /** The device was revoked; the connection closes after this. */
+  'device.revoked': () => void;
+}
