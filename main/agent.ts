@@ -114,7 +114,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     return screenId;
   };
   const counter = new CounterPresence((screenId, customers) => bridge.emit('kiosk.present', { screenId, customers }));
-  const kiosk = new KioskService({ db, profiles, purchases, catalogue, outbox, rules, clock, presence: counter, currency: config.currency });
+  const kiosk = new KioskService({ db, profiles, purchases, catalogue, outbox, rules, clock, presence: counter, currency: config.currency, visitGapMs: config.presence.visitGapMs });
   // What head office sent last time wins over the shipped defaults, also while offline.
   const synced = loadSyncedDocuments(db, log);
   for (const playlist of synced.playlists) playlists.set(playlist.id, playlist);

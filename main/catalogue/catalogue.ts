@@ -10,9 +10,21 @@ import defaultCatalogue from './default-catalogue.json';
 
 export class OrderLineError extends Error {}
 
+const catalogueSchema = z
+  .array(productSchema)
+  .min(1)
+  .refine((products) => new Set(products.map((p) => p.sku)).size === products.length, 'each sku must appear once');
+
 export function readCatalogueFile(path: string | undefined): Product[] {
-  const raw: unknown = path ? JSON.parse(readFileSync(path, 'utf8')) : defaultCatalogue;
-  const parsed = z.array(productSchema).min(1).safeParse(raw);
+  let raw: unknown = defaultCatalogue;
+  if (path) {
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new Error(`cannot read catalogue ${path}: ${(error as Error).message}`);
+    }
+  }
+  const parsed = catalogueSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid catalogue${path ? ` ${path}` : ''}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

@@ -26,6 +26,7 @@ function person(overrides: Partial<StoredProfile> = {}): StoredProfile {
     points: 100,
     lastVisitAt: new Date(NOW.getTime() - 2 * DAY).toISOString(),
     visitCount: 10,
+    previousVisitAt: null,
     purchaseSummary: null,
     allergies: [],
     preferences: [],

@@ -35,6 +35,8 @@ export const offerSchema = z.object({
   description: z.string().max(200).default(''),
   when: z.string().min(1).max(2000),
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  /** Points earned on the order it is applied to are multiplied by this ("double points"). */
+  pointsMultiplier: z.number().int().min(1).max(10).default(1),
   enabled: z.boolean().default(true),
 });
 

@@ -49,14 +49,17 @@ export class CounterPresence {
     this.onChange(screenId, this.list(screenId));
   }
 
-  /** An anonymous beacon was linked to a profile: it is that person now. */
-  identified(beaconId: string, person: PresentPerson): void {
+  /** An anonymous beacon was linked to a profile: it is that person now. False when the beacon was not listed. */
+  identified(beaconId: string, person: PresentPerson): boolean {
+    let found = false;
     for (const [screenId, list] of this.lists) {
       const entry = list.get(beaconId);
       if (!entry) continue;
+      found = true;
       list.delete(beaconId);
       this.arrived(screenId, person, entry.via, entry.at);
     }
+    return found;
   }
 
   served(screenId: string, key: string): void {

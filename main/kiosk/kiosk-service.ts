@@ -12,7 +12,7 @@ import { IdentifierConflictError, type ProfileStore, type StoredProfile } from '
 import type { Outbox } from '../outbox/outbox';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { PurchaseStore } from '../orders/purchase-store';
-import { usualOrder } from '../orders/usual-order';
+import { daypartOf, usualOrder } from '../orders/usual-order';
 import type { StoreClock } from '../decisions/local-time';
 import type { CompiledRuleSet } from '../decisions/rule-set';
 import { computeFacts, toCelFacts } from '../decisions/facts';
@@ -36,6 +36,8 @@ export interface KioskServiceDeps {
   clock: StoreClock;
   presence: CounterPresence;
   currency: string;
+  /** A visit that started less than this long ago is the current one (see beforeThisVisit). */
+  visitGapMs: number;
 }
 
 export interface ConfirmOrder {
@@ -85,8 +87,20 @@ export class KioskService {
     this.rules = rules;
   }
 
+  /**
+   * The profile as it was before the visit in progress: recognition on arrival already
+   * counted this visit, but staff (and offers such as "welcome back") mean the one before.
+   */
+  private beforeThisVisit(profile: StoredProfile, at: Date): StoredProfile {
+    const last = profile.lastVisitAt ? Date.parse(profile.lastVisitAt) : Number.NaN;
+    if (!(at.getTime() - last < this.deps.visitGapMs) || profile.visitCount === 0) return profile;
+    return { ...profile, lastVisitAt: profile.previousVisitAt, visitCount: profile.visitCount - 1 };
+  }
+
   card(profileId: string, at: Date = new Date()): CustomerCard {
-    const profile = this.profile(profileId);
+    const current = this.profile(profileId);
+    // Visits count today's; "last visit" and the offers mean the one before it.
+    const profile = this.beforeThisVisit(current, at);
     const identifiers = this.deps.profiles.identifiers(profileId);
     const email = identifiers.find((i) => i.kind === 'email')?.value;
     const phone = identifiers.find((i) => i.kind === 'phone')?.value;
@@ -98,7 +112,7 @@ export class KioskService {
       lastName: profile.lastName,
       tier: profile.tier,
       points: profile.points,
-      visitCount: profile.visitCount,
+      visitCount: current.visitCount,
       lastVisitAt: profile.lastVisitAt,
       daysSinceLastVisit: Number.isFinite(lastVisit) ? Math.max(0, Math.floor((at.getTime() - lastVisit) / DAY_MS)) : null,
       birthdayToday: computeFacts(profile, 'kiosk', 'scan', at, local).isBirthday,
@@ -121,8 +135,9 @@ export class KioskService {
   enrol(enrolment: Enrolment, at: Date = new Date()): CustomerCard {
     const { profileId, beaconId } = this.enrolTx(enrolment, at);
     const profile = this.profile(profileId);
-    if (beaconId) this.deps.presence.identified(beaconId, presentPerson(profile));
-    else this.deps.presence.arrived(enrolment.screenId, presentPerson(profile), 'scan', at.getTime());
+    if (!beaconId || !this.deps.presence.identified(beaconId, presentPerson(profile))) {
+      this.deps.presence.arrived(enrolment.screenId, presentPerson(profile), 'scan', at.getTime());
+    }
     return this.card(profileId, at);
   }
 
@@ -173,7 +188,7 @@ export class KioskService {
     const favourite = profile.purchaseSummary?.favouriteItems.find((item) => this.deps.catalogue.find(item.sku));
     if (!favourite) return null;
     const lines = priced([{ sku: favourite.sku, quantity: 1, modifiers: [] }]);
-    return lines.length ? { lines, basis: 'favourite item', daypart: choice?.daypart ?? 'morning' } : null;
+    return lines.length ? { lines, basis: 'favourite item', daypart: daypartOf(localHour) } : null;
   }
 
   private recordOrder(order: ConfirmOrder, at: Date): { orderId: string; total: number; currency: string } {
@@ -181,9 +196,9 @@ export class KioskService {
     const profile = order.profileId ? this.profile(order.profileId) : undefined;
     const lines = order.lines.map((line) => catalogue.price(line));
     const total = lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0);
-    if (order.offerId && (!profile || !this.offersFor(profile, at).some((o) => o.id === order.offerId))) {
-      throw new KioskRequestError(`offer ${order.offerId} is not available for this customer now`);
-    }
+    const offer = order.offerId && profile ? this.offersFor(this.beforeThisVisit(profile, at), at).find((o) => o.id === order.offerId) : undefined;
+    if (order.offerId && !offer) throw new KioskRequestError(`offer ${order.offerId} is not available for this customer now`);
+    const pointsMultiplier = offer ? (this.rules.offers.find((o) => o.offer.id === offer.id)?.offer.pointsMultiplier ?? 1) : 1;
     const orderId = randomUUID();
     purchases.record({
       orderId, profileId: profile?.id ?? null, orderedAt: at, lines: lines.map(({ sku, quantity, modifiers }) => ({ sku, quantity, modifiers })),
@@ -204,7 +219,7 @@ export class KioskService {
           lifetimeValue: Math.round((summary.lifetimeValue + total / 100) * 100) / 100,
           orderCount: summary.orderCount + 1,
         },
-        Math.floor(total / 100),
+        Math.floor(total / 100) * pointsMultiplier,
         at,
       );
     }
@@ -249,7 +264,8 @@ export class KioskService {
   private recordLinks(profileId: string, identifiers: Identifier[], screenId: string, at: Date): void {
     for (const identifier of identifiers) {
       try {
-        this.deps.profiles.link(profileId, identifier);
+        // Already linked: nothing changed, so nothing to tell head office.
+        if (!this.deps.profiles.link(profileId, identifier)) continue;
       } catch (error) {
         if (error instanceof IdentifierConflictError) {
           throw new KioskRequestError(

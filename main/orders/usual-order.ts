@@ -39,24 +39,22 @@ const DAYPART_WORDS: Record<Daypart, [string, string]> = {
   evening: ['evening', 'evenings'],
 };
 
-/** Two orders are the same order when they have the same items, quantities and options, in any order. */
-export function orderSignature(lines: readonly OrderLine[]): string {
-  const merged = new Map<string, number>();
+/** Lines with the same product and options merged, in a fixed order: the canonical form of an order. */
+function canonicalLines(lines: readonly OrderLine[]): OrderLine[] {
+  const merged = new Map<string, OrderLine>();
   for (const line of lines) {
-    const key = `${line.sku}|${[...new Set(line.modifiers)].sort().join(',')}`;
-    merged.set(key, (merged.get(key) ?? 0) + line.quantity);
+    const modifiers = [...new Set(line.modifiers)].sort();
+    const key = JSON.stringify([line.sku, modifiers]);
+    const existing = merged.get(key);
+    if (existing) existing.quantity += line.quantity;
+    else merged.set(key, { sku: line.sku, quantity: line.quantity, modifiers });
   }
-  return [...merged].sort(([a], [b]) => a.localeCompare(b)).map(([key, quantity]) => `${quantity}x${key}`).join(';');
+  return [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, line]) => line);
 }
 
-function canonicalLines(lines: readonly OrderLine[]): OrderLine[] {
-  return orderSignature(lines)
-    .split(';')
-    .map((part) => {
-      const [quantity, rest] = part.split('x', 2) as [string, string];
-      const [sku, modifiers] = rest.split('|') as [string, string];
-      return { sku, quantity: Number(quantity), modifiers: modifiers ? modifiers.split(',') : [] };
-    });
+/** Two orders are the same order when they have the same items, quantities and options, in any order. */
+export function orderSignature(lines: readonly OrderLine[]): string {
+  return JSON.stringify(canonicalLines(lines));
 }
 
 export function usualOrder(history: readonly PastOrder[], now: Date, localHour: number): UsualOrderChoice | null {

@@ -15,6 +15,8 @@ export interface StoredProfile {
   tier: string | null;
   points: number;
   lastVisitAt: string | null;
+  /** The visit before lastVisitAt, kept when a new visit starts. */
+  previousVisitAt: string | null;
   visitCount: number;
   purchaseSummary: PurchaseSummary | null;
   allergies: string[];
@@ -31,6 +33,7 @@ interface ProfileRow {
   tier: string | null;
   points: number;
   last_visit_at: string | null;
+  previous_visit_at: string | null;
   visit_count: number;
   purchase_summary: string | null;
   allergies: string | null;
@@ -41,7 +44,7 @@ interface ProfileRow {
 }
 
 const PROFILE_COLUMNS = `p.id, p.first_name, p.last_name, p.birthday, p.member_since, p.tier, p.points,
-  p.last_visit_at, p.visit_count, p.purchase_summary, p.allergies, p.preferences, p.consent_greet_public,
+  p.last_visit_at, p.previous_visit_at, p.visit_count, p.purchase_summary, p.allergies, p.preferences, p.consent_greet_public,
   p.consent_personalised_offers, p.consent_tracking`;
 
 function fromRow(row: ProfileRow): StoredProfile {
@@ -54,6 +57,7 @@ function fromRow(row: ProfileRow): StoredProfile {
     tier: row.tier,
     points: row.points,
     lastVisitAt: row.last_visit_at,
+    previousVisitAt: row.previous_visit_at,
     visitCount: row.visit_count,
     purchaseSummary: row.purchase_summary ? (JSON.parse(row.purchase_summary) as PurchaseSummary) : null,
     allergies: row.allergies ? (JSON.parse(row.allergies) as string[]) : [],
@@ -115,7 +119,7 @@ export class ProfileStore {
         consent_tracking = excluded.consent_tracking, updated_at = excluded.updated_at`);
     this.insertIdentifier = db.prepare('INSERT OR IGNORE INTO identifiers (kind, value, profile_id) VALUES (?, ?, ?)');
     this.deleteIdentifiers = db.prepare('DELETE FROM identifiers WHERE profile_id = ?');
-    this.markVisit = db.prepare('UPDATE profiles SET last_visit_at = ?, visit_count = visit_count + 1 WHERE id = ?');
+    this.markVisit = db.prepare('UPDATE profiles SET previous_visit_at = last_visit_at, last_visit_at = ?, visit_count = visit_count + 1 WHERE id = ?');
     this.count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM profiles');
     this.removeProfile = db.prepare<[string]>('DELETE FROM profiles WHERE id = ?');
     this.removeIdentifier = db.prepare<[string, string]>('DELETE FROM identifiers WHERE kind = ? AND value = ?');
@@ -192,11 +196,11 @@ export class ProfileStore {
     return this.identifiersOf.all(profileId);
   }
 
-  /** Adds one identifier to a profile; a conflict with another owner is refused, an existing link is a no-op. */
-  link(profileId: string, identifier: Identifier): void {
+  /** Adds one identifier to a profile; a conflict with another owner is refused. False when it was linked already. */
+  link(profileId: string, identifier: Identifier): boolean {
     const owner = this.ownerOf.get(identifier.kind, identifier.value);
     if (owner && owner.profile_id !== profileId) throw new IdentifierConflictError(identifier, owner.profile_id);
-    this.insertIdentifier.run(identifier.kind, identifier.value, profileId);
+    return this.insertIdentifier.run(identifier.kind, identifier.value, profileId).changes > 0;
   }
 
   /** An order at the till: the summary head office will recompute, kept current locally meanwhile. */

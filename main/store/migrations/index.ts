@@ -14,6 +14,7 @@ import profileSearch from './009-profile-search';
 import syncState from './010-sync-state';
 import deviceCredential from './011-device-credential';
 import outboxRejections from './012-outbox-rejections';
+import previousVisit from './013-previous-visit';
 
 export interface Migration {
   version: number;
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'sync-state', sql: syncState },
   { version: 11, name: 'device-credential', sql: deviceCredential },
   { version: 12, name: 'outbox-rejections', sql: outboxRejections },
+  { version: 13, name: 'previous-visit', sql: previousVisit },
 ];
