@@ -11,4 +11,17 @@ describe('parseRoute', () => {
     expect(parseRoute('?screen=counter')).toEqual({ view: 'signage', screenId: 'counter' });
     expect(parseRoute('?foo=1&screen=%20window-2%20')).toEqual({ view: 'signage', screenId: 'window-2' });
   });
+
+  it('shows the staff kiosk of the screen in the query, the till by default', () => {
+    expect(parseRoute('?view=kiosk&screen=till-2')).toEqual({ view: 'kiosk', screenId: 'till-2' });
+    expect(parseRoute('?screen=back-bar&view=kiosk')).toEqual({ view: 'kiosk', screenId: 'back-bar' });
+    expect(parseRoute('?view=kiosk')).toEqual({ view: 'kiosk', screenId: 'till' });
+    expect(parseRoute('?view=kiosk&screen=%20')).toEqual({ view: 'kiosk', screenId: 'till' });
+  });
+
+  it('falls back to signage for a view it does not know', () => {
+    expect(parseRoute('?view=signage&screen=counter')).toEqual({ view: 'signage', screenId: 'counter' });
+    expect(parseRoute('?view=admin&screen=counter')).toEqual({ view: 'signage', screenId: 'counter' });
+    expect(parseRoute('?view=KIOSK')).toEqual({ view: 'signage', screenId: 'entrance' });
+  });
 });

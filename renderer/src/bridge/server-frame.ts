@@ -1,7 +1,7 @@
 import type { AgentEventName, BridgeServerFrame } from '../../../protocol/bridge';
 
 /** A Record so that an event added to the protocol fails to compile here until it is known. */
-const EVENT_NAMES: Record<AgentEventName, true> = { greeting: true, status: true };
+const EVENT_NAMES: Record<AgentEventName, true> = { greeting: true, status: true, 'kiosk.present': true };
 
 function isEventName(name: unknown): name is AgentEventName {
   return typeof name === 'string' && Object.hasOwn(EVENT_NAMES, name);

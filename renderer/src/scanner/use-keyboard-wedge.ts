@@ -10,6 +10,8 @@ export interface KeyboardWedgeOptions {
   settings: WedgeSettings | null;
   /** For a screen that answers the person who scanned (the kiosk); signage lets the agent's greeting do that. */
   onOutcome?: (code: string, outcome: ScanOutcome) => void;
+  /** The agent could not be asked (down, timed out): a screen that answers the person says so. */
+  onError?: (code: string, error: unknown) => void;
 }
 
 /**
@@ -17,10 +19,12 @@ export interface KeyboardWedgeOptions {
  * agent. It listens in the capture phase so that a scan reaches it before any focused
  * field or key handler, which then never see the keys of a recognised burst.
  */
-export function useKeyboardWedge({ bridge, screenId, settings, onOutcome }: KeyboardWedgeOptions): void {
+export function useKeyboardWedge({ bridge, screenId, settings, onOutcome, onError }: KeyboardWedgeOptions): void {
   const onOutcomeRef = useRef(onOutcome);
+  const onErrorRef = useRef(onError);
   useEffect(() => {
     onOutcomeRef.current = onOutcome;
+    onErrorRef.current = onError;
   });
 
   const minLength = settings?.minLength;
@@ -40,7 +44,10 @@ export function useKeyboardWedge({ bridge, screenId, settings, onOutcome }: Keyb
       const code = outcome.scan.code;
       bridge.request('scan.submit', { screenId, code, source: 'keyboard-wedge' }).then(
         (result) => onOutcomeRef.current?.(code, result),
-        (error: unknown) => console.error('scan could not be submitted', error),
+        (error: unknown) => {
+          console.error('scan could not be submitted', error);
+          onErrorRef.current?.(code, error);
+        },
       );
     };
 
