@@ -169,7 +169,7 @@ function run(): void {
   function openScreenWindow(screenConfig: ScreenConfig): void {
     const { display, fallback } = pickDisplay(screen.getAllDisplays(), screenConfig.display, screen.getPrimaryDisplay());
     if (fallback) log.warn({ screen: screenConfig.id, display: screenConfig.display }, 'no such display; using the primary one');
-    const location = rendererLocation(screenConfig.id, { devServerUrl, mainDir: MAIN_DIR });
+    const location = rendererLocation(screenConfig.id, { devServerUrl, mainDir: MAIN_DIR }, screenConfig.kind);
     const allowedOrigin = allowedOriginFor(location.url);
     const window = new BrowserWindow(
       signageWindowOptions({ preloadPath: PRELOAD_PATH, bounds: display.bounds, title: screenConfig.name || screenConfig.id, dev }),

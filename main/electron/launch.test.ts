@@ -32,6 +32,10 @@ describe('rendererLocation', () => {
       url: 'file:///opt/soo/out/renderer/index.html?screen=entrance',
     });
   });
+  it('opens a kiosk screen in the kiosk view', () => {
+    const location = rendererLocation('till', { devServerUrl: undefined, mainDir: '/opt/soo/out/main' }, 'kiosk');
+    expect(location).toMatchObject({ kind: 'file', query: { view: 'kiosk', screen: 'till' }, url: 'file:///opt/soo/out/renderer/index.html?view=kiosk&screen=till' });
+  });
   it('loads the dev server when electron-vite gives one', () => {
     expect(rendererLocation('counter', { devServerUrl: 'http://localhost:5173', mainDir: '/x' })).toEqual({
       kind: 'url',

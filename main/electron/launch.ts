@@ -38,17 +38,20 @@ export type RendererLocation =
 export function rendererLocation(
   screenId: string,
   where: { devServerUrl: string | undefined; mainDir: string },
+  kind: 'signage' | 'kiosk' = 'signage',
 ): RendererLocation {
+  // The kiosk is another view of the same renderer: ?view=kiosk&screen=<id>.
+  const query: Record<string, string> = kind === 'kiosk' ? { view: 'kiosk', screen: screenId } : { screen: screenId };
   if (where.devServerUrl) {
     const url = new URL(where.devServerUrl);
-    url.searchParams.set('screen', screenId);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     return { kind: 'url', url: url.href };
   }
   // out/main/index.js → out/renderer/index.html
   const path = join(where.mainDir, '..', 'renderer', 'index.html');
   const url = pathToFileURL(path);
-  url.searchParams.set('screen', screenId);
-  return { kind: 'file', path, query: { screen: screenId }, url: url.href };
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  return { kind: 'file', path, query, url: url.href };
 }
 
 export interface DisplayLike {
