@@ -16,8 +16,14 @@ const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_00
 export const CUSTOMERS = {
   lapsed: {
     id: 'p-lapsed', firstName: 'Maya', lastName: 'Okafor', visitCount: 12, lastVisitAt: daysAgo(40),
+    tier: 'Gold', points: 1240, allergies: ['peanuts'], preferences: ['extra hot'],
     consents: { greetPublic: true, personalisedOffers: true, tracking: true },
-    identifiers: [{ kind: 'beacon', value: canonicalBeacon(1) }, { kind: 'loyalty', value: '2001234567893' }],
+    identifiers: [
+      { kind: 'beacon', value: canonicalBeacon(1) },
+      { kind: 'loyalty', value: '2001234567893' },
+      { kind: 'email', value: 'maya.okafor@example.com' },
+      { kind: 'phone', value: '+447700900123' },
+    ],
   },
   private: {
     id: 'p-private', firstName: 'Hiro', lastName: 'Tanaka', visitCount: 30, lastVisitAt: daysAgo(50),

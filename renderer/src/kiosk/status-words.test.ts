@@ -22,7 +22,7 @@ describe('statusWords', () => {
     expect(statusWords(facts(true, 0, 'online'), null)).toMatchObject({ tone: 'ok', label: 'Online' });
     expect(statusWords(facts(false, 0, 'online'), null)).toMatchObject({ tone: 'warn', label: 'Online', detail: expect.stringMatching(/Sensors/) });
     expect(statusWords(facts(true, 2, 'unpaired'), null)).toMatchObject({ tone: 'warn', label: 'Not linked to head office' });
-    expect(statusWords(facts(true, 2, 'not-configured'), null)).toMatchObject({ tone: 'ok', label: 'Online' });
+    expect(statusWords(facts(true, 2, 'not-configured'), null)).toMatchObject({ tone: 'warn', label: 'Offline: no head office set up' });
   });
 
   it('says when the agent does not answer, keeping the last count it gave', () => {

@@ -25,6 +25,9 @@ function syncLabel(facts: StatusFacts): { label: string; tone: StatusWords['tone
     case 'revoked':
     case 'unpaired':
       return { label: 'Not linked to head office', tone: 'warn' };
+    case 'not-configured':
+      // A store running on its own: the till works, events wait until a head office is set up.
+      return { label: 'Offline: no head office set up', tone: 'warn' };
     default:
       // A store on its own, or an agent that does not say: the broker is the only link there is.
       return null;
