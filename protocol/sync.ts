@@ -73,7 +73,11 @@ export const pullRequestSchema = z.object({
   /** Last version applied; 0 for a snapshot. */
   cursor: z.number().int().nonnegative(),
   limit: z.number().int().positive().max(MAX_PULL_LIMIT).default(1000),
-  /** Re-download one collection only (after a checksum mismatch). */
+  /**
+   * Re-download one collection only (after a checksum mismatch), from cursor 0. The answer's
+   * cursor and remaining then cover that collection only: the device must not store that
+   * cursor as its own, and the server does not count it as the device's progress.
+   */
   collection: collectionSchema.optional(),
 });
 export type PullRequest = z.input<typeof pullRequestSchema>;

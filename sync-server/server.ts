@@ -1,0 +1,125 @@
+/**
+ * Head office's sync server: HTTP (admin API, pairing, health, metrics) and the Socket.IO
+ * `/device` namespace on one port, over one SQLite database in the data directory.
+ */
+import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Server } from 'socket.io';
+import { createLogger } from '../main/log/logger';
+import { pokeStores } from './changes/store-poker';
+import { HybridLogicalClock } from './clock/hlc';
+import { resolveConfig, type SyncServerConfig } from './config';
+import { buildHttpApp } from './http/build-http-app';
+import { InFlight } from './lifecycle/in-flight';
+import { SyncMetrics } from './metrics/sync-metrics';
+import { PairingService } from './pairing/pairing-service';
+import { withProfileWork } from './profiles/with-profile-work';
+import { loadOrCreateSecretFile } from './secrets/secret-file';
+import { ConnectedDevices } from './socket/connected-devices';
+import { setupDeviceNamespace } from './socket/device-namespace';
+import type { DeviceNamespace, SyncIoServer } from './socket/device-socket';
+import { openSqliteStorage } from './storage/sqlite-storage';
+import type { SyncContext } from './sync-context';
+
+export type { SyncServerConfig } from './config';
+
+export interface SyncServer {
+  /** http://host:port, for HTTP and Socket.IO alike. */
+  url: string;
+  port: number;
+  io: SyncIoServer;
+  /** Graceful: refuses new work, finishes in-flight uploads, closes sockets, then the database. */
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'sync.sqlite';
+export const PAIRING_KEY_FILE = 'pairing-code.key';
+
+export async function startSyncServer(input: SyncServerConfig): Promise<SyncServer> {
+  const config = resolveConfig(input);
+  const log = input.logger ?? createLogger('sync-server');
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const codeKey = Buffer.from(
+    loadOrCreateSecretFile(join(config.dataDir, PAIRING_KEY_FILE), () => randomBytes(32).toString('base64url')).value,
+    'base64url',
+  );
+  const storage = openSqliteStorage(join(config.dataDir, DATABASE_FILE));
+
+  let closing = false;
+  let namespace: DeviceNamespace | undefined;
+  const context: SyncContext = {
+    config,
+    storage,
+    hlc: new HybridLogicalClock(config.nodeId, config.now),
+    metrics: new SyncMetrics(),
+    log,
+    pairing: new PairingService({ storage, codeKey, codeTtlMs: config.pairing.codeTtlMs, now: config.now }),
+    devices: new ConnectedDevices(),
+    inFlight: new InFlight(),
+    poke: (pokes) => {
+      if (namespace) pokeStores(namespace, pokes);
+    },
+    isClosing: () => closing,
+  };
+
+  let app;
+  try {
+    app = await buildHttpApp(context);
+    await app.ready();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const io: SyncIoServer = new Server(app.server, {
+    serveClient: false,
+    maxHttpBufferSize: config.maxSocketMessageBytes,
+  });
+  // Nothing lives in the main namespace: refuse it rather than hold idle, unauthenticated sockets.
+  io.use((_socket, next) => next(new Error('connect to the /device namespace')));
+  namespace = setupDeviceNamespace(io, context);
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await io.close();
+    await storage.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  // Visits older than the scope window stop holding a profile in that store.
+  const sweep = setInterval(() => {
+    if (closing) return;
+    void context.inFlight
+      .track(withProfileWork(context, (work) => work.expireVisits()))
+      .then((expired) => expired && log.info({ expired }, 'expired store visits swept'))
+      .catch((error: unknown) => log.error({ err: error }, 'visit sweep failed'));
+  }, config.scope.sweepIntervalMs);
+  sweep.unref();
+
+  log.info({ url, dataDir: config.dataDir }, 'sync server listening');
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      clearInterval(sweep);
+      log.info({ inFlight: context.inFlight.size }, 'sync server shutting down');
+      // Uploads already being stored finish and are acked; new ones are refused meanwhile.
+      await context.inFlight.drain();
+      // Closes the device sockets (as a transport close: the agents reconnect to the next
+      // server by themselves) and stops the HTTP listener.
+      await io.close();
+      await app.close();
+      await context.inFlight.drain();
+      await storage.close();
+      log.info('sync server stopped');
+    })();
+    return closed;
+  };
+
+  return { url, port, io, close };
+}

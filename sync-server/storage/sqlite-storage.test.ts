@@ -1,0 +1,129 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempStorage, type TempStorage } from '../testing/temp-storage';
+import { openSqliteStorage } from './sqlite-storage';
+import { MIGRATIONS } from './migrations/index';
+import { ALL_STORES, type StoredEvent } from './sync-storage';
+
+describe('SqliteStorage', () => {
+  let temp: TempStorage;
+  beforeEach(async () => {
+    temp = openTempStorage();
+    for (const id of ['A', 'B']) await temp.storage.createStore({ id, name: id, region: null, createdAt: '2030-01-01T00:00:00.000Z' });
+  });
+  afterEach(() => temp.cleanup());
+
+  const rowCount = (): number => {
+    const db = new Database(temp.file, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('creates a WAL database at the latest schema, and reopening migrates nothing', async () => {
+    const db = new Database(temp.file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+    db.close();
+    const again = openSqliteStorage(temp.file);
+    expect(await again.listStores()).toHaveLength(2);
+    await again.close();
+  });
+
+  describe('change log', () => {
+    it('replaces an upsert with a newer upsert: one row, a new higher version', async () => {
+      const { storage } = temp;
+      const v1 = await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', data: { n: 1 } });
+      const v2 = await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', data: { n: 2 } });
+      expect(v2).toBeGreaterThan(v1);
+      expect(rowCount()).toBe(1);
+      expect(await storage.changesSince({ storeId: 'A', after: 0 }, 100)).toEqual([
+        { version: v2, storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', data: { n: 2 } },
+      ]);
+      // A device that had v1 sees the replacement after its cursor.
+      expect((await storage.changesSince({ storeId: 'A', after: v1 }, 100)).map((c) => c.version)).toEqual([v2]);
+    });
+
+    it('leaves a tombstone on delete, which counts as neither held nor live', async () => {
+      const { storage } = temp;
+      await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', data: { n: 1 } });
+      expect(await storage.holdersOf('profiles', 'p1')).toEqual(['A']);
+      const v = await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'p1', op: 'delete' });
+      expect(rowCount()).toBe(1);
+      expect(await storage.changesSince({ storeId: 'A', after: 0 }, 100)).toEqual([
+        { version: v, storeId: 'A', collection: 'profiles', key: 'p1', op: 'delete', data: null },
+      ]);
+      expect(await storage.holdersOf('profiles', 'p1')).toEqual([]);
+      expect(await storage.checksum('A', 'profiles')).toEqual({ count: 0, versionSum: 0 });
+    });
+
+    it("serves a store its own and all-stores changes in version order, never another store's", async () => {
+      const { storage } = temp;
+      const versions: number[] = [];
+      versions.push(await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'a1', op: 'upsert', data: 1 }));
+      await storage.putChange({ storeId: 'B', collection: 'profiles', key: 'b1', op: 'upsert', data: 1 });
+      versions.push(await storage.putChange({ storeId: ALL_STORES, collection: 'rules', key: 'default', op: 'upsert', data: {} }));
+      versions.push(await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'a2', op: 'upsert', data: 1 }));
+      await storage.putChange({ storeId: 'B', collection: 'profiles', key: 'b2', op: 'upsert', data: 1 });
+      versions.push(await storage.putChange({ storeId: ALL_STORES, collection: 'catalogue', key: 'default', op: 'upsert', data: [] }));
+
+      const all = await storage.changesSince({ storeId: 'A', after: 0 }, 100);
+      expect(all.map((c) => c.version)).toEqual(versions);
+      expect(all.every((c) => c.storeId === 'A' || c.storeId === ALL_STORES)).toBe(true);
+      const page = await storage.changesSince({ storeId: 'A', after: versions[0]!}, 2);
+      expect(page.map((c) => c.version)).toEqual(versions.slice(1, 3));
+      expect(await storage.countChangesSince({ storeId: 'A', after: versions[2]! })).toBe(1);
+      expect(await storage.countChangesSince({ storeId: 'A', after: 0 })).toBe(4);
+      expect((await storage.changesSince({ storeId: 'A', after: 0, collection: 'profiles' }, 100)).map((c) => c.key)).toEqual(['a1', 'a2']);
+      expect(await storage.countChangesSince({ storeId: 'A', after: 0, collection: 'rules' })).toBe(1);
+
+      const latest = await storage.latestVersions();
+      expect(latest[ALL_STORES]).toBe(versions[3]);
+      expect(await storage.checksum('A', 'profiles')).toEqual({ count: 2, versionSum: versions[0]! + versions[2]! });
+      expect(await storage.checksum('B', 'rules')).toEqual({ count: 1, versionSum: versions[1] });
+    });
+  });
+
+  it('rolls a transaction back when its work throws', async () => {
+    const { storage } = temp;
+    await expect(
+      storage.transaction(async (tx) => {
+        await tx.putChange({ storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', data: 1 });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await storage.changesSince({ storeId: 'A', after: 0 }, 10)).toEqual([]);
+    // The storage is usable afterwards.
+    await storage.transaction((tx) => tx.putChange({ storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', data: 1 }));
+    expect(await storage.countChangesSince({ storeId: 'A', after: 0 })).toBe(1);
+  });
+
+  it('serialises concurrent transactions: neither sees the other half-done', async () => {
+    const { storage } = temp;
+    const seen: number[] = [];
+    await Promise.all(
+      [1, 2, 3].map((n) =>
+        storage.transaction(async (tx) => {
+          const before = await tx.countChangesSince({ storeId: 'A', after: 0 });
+          await tx.putChange({ storeId: 'A', collection: 'profiles', key: `p${n}`, op: 'upsert', data: n });
+          await Promise.resolve();
+          seen.push(before);
+        }),
+      ),
+    );
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('stores an event once per messageId', async () => {
+    const event: StoredEvent = {
+      messageId: '9b2f8f44-1c1d-4c61-9d8a-1d1a7f9e2b10', deviceId: 'd1', storeId: 'A', seq: 1, event: 'Zone Entered',
+      userId: null, anonymousId: 'b1', originalTimestamp: '2030-01-01T00:00:00.000Z', sentAt: null,
+      receivedAt: '2030-01-01T00:00:01.000Z', timestamp: '2030-01-01T00:00:00.000Z', payload: null,
+    };
+    expect(await temp.storage.insertEvent(event)).toBe(true);
+    expect(await temp.storage.insertEvent({ ...event, seq: 2 })).toBe(false);
+    expect(await temp.storage.getEvent(event.messageId)).toMatchObject({ seq: 1 });
+  });
+});

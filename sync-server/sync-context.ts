@@ -1,0 +1,25 @@
+/** What the HTTP routes and socket handlers share: one per running server. */
+import type { Logger } from '../main/log/logger';
+import type { HybridLogicalClock } from './clock/hlc';
+import type { Pokes } from './changes/change-recorder';
+import type { ResolvedSyncConfig } from './config';
+import type { InFlight } from './lifecycle/in-flight';
+import type { SyncMetrics } from './metrics/sync-metrics';
+import type { PairingService } from './pairing/pairing-service';
+import type { ConnectedDevices } from './socket/connected-devices';
+import type { SyncStorage } from './storage/sync-storage';
+
+export interface SyncContext {
+  config: ResolvedSyncConfig;
+  storage: SyncStorage;
+  hlc: HybridLogicalClock;
+  metrics: SyncMetrics;
+  log: Logger;
+  pairing: PairingService;
+  devices: ConnectedDevices;
+  inFlight: InFlight;
+  /** Tells stores to pull; call only after the transaction that wrote the changes committed. */
+  poke(pokes: Pokes): void;
+  /** True once shutdown began: no new uploads or connections. */
+  isClosing(): boolean;
+}
