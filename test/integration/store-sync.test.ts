@@ -1,0 +1,198 @@
+/**
+ * Store agents and head office together, over real TCP: pairing, snapshot, deltas to two
+ * stores, offline then exactly-once upload, store isolation, revocation and erasure.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startAgent, type Agent } from '../../main/agent';
+import { parseAgentConfig } from '../../main/config/agent-config';
+import { createLogger } from '../../main/log/logger';
+import { startTestServer, type TestServer } from '../../sync-server/testing/test-server';
+import { until } from '../helpers/wait-for';
+
+let server: TestServer | undefined;
+const agents: Agent[] = [];
+
+afterEach(async () => {
+  for (const agent of agents.splice(0)) await agent.stop();
+  await server?.stop();
+  server = undefined;
+});
+
+function profile(id: string, firstName: string, loyalty: string) {
+  return {
+    firstName,
+    lastName: 'Test',
+    visitCount: 3,
+    consents: { greetPublic: true, personalisedOffers: true, tracking: true },
+    identifiers: [{ kind: 'loyalty', value: loyalty }],
+  };
+}
+
+async function ok(response: Promise<{ status: number; body: unknown }>): Promise<unknown> {
+  const { status, body } = await response;
+  if (status >= 300) throw new Error(`admin call failed: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function addStore(storeId: string): Promise<void> {
+  await ok(server!.admin('POST', '/api/stores', { id: storeId, name: `Store ${storeId}` }));
+}
+
+async function pairingCode(storeId: string): Promise<string> {
+  const body = (await ok(server!.admin('POST', `/api/stores/${storeId}/devices`, { name: `${storeId} till` }))) as { pairingCode: string };
+  return body.pairingCode;
+}
+
+async function addProfile(id: string, firstName: string, loyalty: string, homeStores: string[]): Promise<void> {
+  await ok(server!.admin('PUT', `/api/profiles/${id}`, profile(id, firstName, loyalty)));
+  for (const store of homeStores) await ok(server!.admin('PUT', `/api/stores/${store}/profiles/${id}`, {}));
+}
+
+async function startStoreAgent(storeId: string, code: string | undefined, dataDir = mkdtempSync(join(tmpdir(), `soo-${storeId}-`))): Promise<Agent> {
+  const agent = await startAgent(
+    parseAgentConfig({
+      storeId,
+      dataDir,
+      embeddedBrokerPort: 0,
+      screens: [
+        { id: 'entrance', rooms: ['entrance'] },
+        { id: 'till', kind: 'kiosk', rooms: ['front-counter'] },
+      ],
+      sync: { serverUrl: server!.server.url, ...(code ? { pairingCode: code } : {}), uploadBatch: 50 },
+    }),
+    { log: createLogger('test', 'silent') },
+  );
+  agents.push(agent);
+  return agent;
+}
+
+function localFirstName(agent: Agent, profileId: string): string | undefined {
+  const db = new Database(agent.databaseFile, { readonly: true });
+  try {
+    return db.prepare<[string], { first_name: string }>('SELECT first_name FROM profiles WHERE id = ?').get(profileId)?.first_name;
+  } finally {
+    db.close();
+  }
+}
+
+const online = (agent: Agent) => until(() => agent.status().sync.state === 'online' && agent.status().sync.lastSyncAt !== null, 'agent online and synced', 15_000);
+
+describe('store agents with head office', () => {
+  it('pairs with a one-time code, downloads its store, and keeps its credential across restarts', async () => {
+    server = await startTestServer();
+    await addStore('store-a');
+    for (let i = 0; i < 120; i++) await addProfile(`p-${i}`, `Customer${i}`, `LOY-${1000 + i}`, ['store-a']);
+    const code = await pairingCode('store-a');
+    const dataDir = mkdtempSync(join(tmpdir(), 'soo-store-a-'));
+    let agent = await startStoreAgent('store-a', code, dataDir);
+    await online(agent);
+    await until(() => agent.status().profiles === 120, 'snapshot of 120 profiles');
+    expect(localFirstName(agent, 'p-7')).toBe('Customer7');
+
+    // The code was single use: the restarted agent connects with its own credential.
+    await agent.stop();
+    agents.length = 0;
+    agent = await startStoreAgent('store-a', undefined, dataDir);
+    await online(agent);
+    expect(agent.status().sync.cursor).toBeGreaterThan(0);
+    const reused = await server.admin('POST', '/api/pair', { code }, null);
+    expect(reused.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('a profile change at head office reaches both stores that hold it; a store never sees another store\'s customer', async () => {
+    server = await startTestServer();
+    await addStore('store-a');
+    await addStore('store-b');
+    await addProfile('p-shared', 'Maya', 'LOY-1', ['store-a', 'store-b']);
+    await addProfile('p-only-b', 'Bob', 'LOY-2', ['store-b']);
+    const a = await startStoreAgent('store-a', await pairingCode('store-a'));
+    const b = await startStoreAgent('store-b', await pairingCode('store-b'));
+    await Promise.all([online(a), online(b)]);
+    await until(() => localFirstName(b, 'p-only-b') === 'Bob', 'store B has its own customer');
+    expect(localFirstName(a, 'p-only-b')).toBeUndefined();
+
+    await ok(server.admin('PUT', '/api/profiles/p-shared', { firstName: 'Maya-Renamed' }));
+    await until(() => localFirstName(a, 'p-shared') === 'Maya-Renamed' && localFirstName(b, 'p-shared') === 'Maya-Renamed', 'the edit in both stores', 5_000);
+  });
+
+  it('a customer served in store A is welcomed with that history in store B', async () => {
+    server = await startTestServer();
+    await addStore('store-a');
+    await addStore('store-b');
+    await addProfile('p-maya', 'Maya', 'LOY-77', ['store-a', 'store-b']);
+    const a = await startStoreAgent('store-a', await pairingCode('store-a'));
+    const b = await startStoreAgent('store-b', await pairingCode('store-b'));
+    await Promise.all([online(a), online(b)]);
+    await until(() => localFirstName(a, 'p-maya') === 'Maya', 'store A has Maya');
+
+    await a.bridge.handle('kiosk.order.confirm', { screenId: 'till', profileId: 'p-maya', lines: [{ sku: 'latte', quantity: 2, modifiers: [] }], staffId: 's-1' });
+    const pointsIn = (agent: Agent): number | undefined => {
+      const db = new Database(agent.databaseFile, { readonly: true });
+      try {
+        return db.prepare<[string], { points: number }>('SELECT points FROM profiles WHERE id = ?').get('p-maya')?.points;
+      } finally {
+        db.close();
+      }
+    };
+    // 2 × 3.50 = 7.00: 7 points, computed at head office and sent to store B.
+    await until(() => pointsIn(b) === 7, 'store B sees the points earned in store A', 10_000);
+    await until(() => a.status().outboxPending === 0, 'store A uploaded its outbox');
+  });
+
+  it('records while head office is down and uploads every event exactly once when it returns', async () => {
+    server = await startTestServer();
+    const serverDir = server.dataDir;
+    const port = server.server.port;
+    await addStore('store-a');
+    await addProfile('p-1', 'Ada', '2001234567893', ['store-a']);
+    const agent = await startStoreAgent('store-a', await pairingCode('store-a'));
+    await online(agent);
+    await until(() => localFirstName(agent, 'p-1') === 'Ada', 'profile synced');
+
+    await server.server.close();
+    await until(() => agent.status().sync.state === 'offline', 'agent noticed head office is gone');
+    const before = agent.status().outboxPending;
+    const outcome = await agent.bridge.handle('scan.submit', { screenId: 'entrance', code: '2001234567893', source: 'keyboard-wedge' });
+    expect(outcome).toMatchObject({ status: 'recognised' });
+    expect(agent.status().outboxPending).toBeGreaterThan(before);
+
+    server = await startTestServer({ dataDir: serverDir, port });
+    await until(() => agent.status().outboxPending === 0, 'outbox uploaded after head office returned', 20_000);
+    const db = new Database(join(serverDir, 'sync.sqlite'), { readonly: true });
+    const local = new Database(agent.databaseFile, { readonly: true });
+    try {
+      const sent = local.prepare<[], { message_id: string }>('SELECT message_id FROM outbox').all().map((r) => r.message_id);
+      const stored = db.prepare<[], { message_id: string }>('SELECT message_id FROM events').all().map((r) => r.message_id);
+      expect(new Set(stored).size).toBe(stored.length);
+      for (const id of sent) expect(stored).toContain(id);
+    } finally {
+      db.close();
+      local.close();
+    }
+  });
+
+  it('a revoked device is cut off at once; an erased profile disappears from the store', async () => {
+    server = await startTestServer();
+    await addStore('store-a');
+    await addProfile('p-erase', 'Eve', 'LOY-9', ['store-a']);
+    await addProfile('p-keep', 'Kim', 'LOY-10', ['store-a']);
+    const devices = async () => ((await ok(server!.admin('GET', '/api/devices'))) as { devices?: Array<{ deviceId: string }> } | Array<{ deviceId: string }>);
+    const agent = await startStoreAgent('store-a', await pairingCode('store-a'));
+    await online(agent);
+    await until(() => localFirstName(agent, 'p-erase') === 'Eve', 'profile synced');
+
+    await ok(server.admin('DELETE', '/api/profiles/p-erase'));
+    await until(() => localFirstName(agent, 'p-erase') === undefined, 'tombstone applied', 5_000);
+    expect(localFirstName(agent, 'p-keep')).toBe('Kim');
+
+    const list = await devices();
+    const all = Array.isArray(list) ? list : (list.devices ?? []);
+    const deviceId = all[0]!.deviceId;
+    await ok(server.admin('POST', `/api/devices/${deviceId}/revoke`));
+    await until(() => agent.status().sync.state === 'revoked', 'agent told it was revoked', 5_000);
+  });
+});
