@@ -185,6 +185,10 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     'scan.submit': ({ screenId, code }) => handleScan(screenId, code, new Date()),
     'greeting.shown': ({ screenId, decisionId }) => ({ recorded: recognizer.greetingShown(screenId, decisionId) }),
     'agent.status': () => status(),
+    'sync.pair': ({ code }) => {
+      if (!sync) throw new Error('this store has no head office configured (sync.serverUrl)');
+      return { state: sync.pairWith(code) };
+    },
     'kiosk.present': ({ screenId }) => counter.list(kioskScreen(screenId)),
     'kiosk.card': ({ screenId, profileId }) => (kioskScreen(screenId), kiosk.card(profileId)),
     'kiosk.search': ({ screenId, query }) => (kioskScreen(screenId), search.search(query)),

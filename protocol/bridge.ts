@@ -109,6 +109,8 @@ export const requestArgSchemas = {
   }),
   'greeting.shown': z.object({ screenId, decisionId: z.string().min(1).max(64) }),
   'agent.status': z.object({}),
+  /** The pairing code typed on the device's own screen (status view) when none was configured. */
+  'sync.pair': z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{8}$/, 'a pairing code is 8 letters and digits') }),
   ...kioskRequestArgSchemas,
 } as const;
 
@@ -117,6 +119,7 @@ export interface AgentRequestResults extends KioskRequestResults {
   'scan.submit': ScanOutcome;
   'greeting.shown': { recorded: boolean };
   'agent.status': AgentStatus;
+  'sync.pair': { state: AgentStatus['sync']['state'] };
 }
 
 export type AgentRequestName = keyof typeof requestArgSchemas;

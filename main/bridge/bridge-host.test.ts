@@ -25,13 +25,13 @@ const SETTINGS: ScreenSettings = {
 
 /** The kiosk's requests are not under test here: each answers that it was not expected. */
 const KIOSK_UNUSED = Object.fromEntries(
-  ['kiosk.present', 'kiosk.card', 'kiosk.search', 'kiosk.catalogue', 'kiosk.order.confirm', 'kiosk.enrol', 'kiosk.link'].map((name) => [
+  ['kiosk.present', 'kiosk.card', 'kiosk.search', 'kiosk.catalogue', 'kiosk.order.confirm', 'kiosk.enrol', 'kiosk.link', 'sync.pair'].map((name) => [
     name,
     () => {
       throw new Error(`${name} not expected`);
     },
   ]),
-) as unknown as Pick<AgentRequestHandlers, `kiosk.${string}` & keyof AgentRequestHandlers>;
+) as unknown as Pick<AgentRequestHandlers, (`kiosk.${string}` | 'sync.pair') & keyof AgentRequestHandlers>;
 
 function host() {
   const calls: Array<{ name: string; args: unknown }> = [];

@@ -50,8 +50,10 @@ export class SyncClient {
   private uploadTimer: NodeJS.Timeout | undefined;
   private checksumTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribeOutbox: () => void;
+  private pairingCode: string | undefined;
 
   constructor(private readonly deps: SyncClientDeps) {
+    this.pairingCode = deps.config.pairingCode;
     // An event written while online goes up soon, in a batch with its neighbours.
     this.unsubscribeOutbox = deps.outbox.onAppend(() => this.scheduleUpload());
   }
@@ -62,6 +64,22 @@ export class SyncClient {
 
   start(): void {
     void this.connect().catch((error: Error) => this.fail(error));
+  }
+
+  /**
+   * A pairing code typed on the device's own screen. Only an unpaired device takes one: a
+   * paired device keeps its credential until head office revokes it.
+   */
+  pairWith(code: string): SyncStatus['state'] {
+    if (this.state !== 'unpaired' && this.state !== 'revoked') throw new SyncRequestError(`this device is ${this.state}, not waiting for a pairing code`);
+    this.socket?.disconnect();
+    this.socket = undefined;
+    this.pairingCode = code;
+    this.state = 'pairing';
+    this.lastError = null;
+    // Pairing may wait on an unreachable server with backoff: the screen follows it in the status.
+    void this.connect().catch((error: Error) => this.fail(error));
+    return this.state;
   }
 
   async stop(): Promise<void> {
@@ -121,7 +139,7 @@ export class SyncClient {
   private async credential(): Promise<DeviceCredential | undefined> {
     const stored = readCredential(this.deps.db);
     if (stored && stored.serverUrl === this.deps.config.serverUrl) return stored;
-    const code = this.deps.config.pairingCode;
+    const code = this.pairingCode;
     if (!code) {
       this.state = 'unpaired';
       this.lastError = 'no pairing code configured';
@@ -143,6 +161,7 @@ export class SyncClient {
         this.lastError = (error as Error).message;
         if (error instanceof PairingError && !error.retryable) {
           this.state = 'unpaired';
+          this.pairingCode = undefined;
           this.deps.log.error({ error: this.lastError }, 'pairing failed; a new code is needed');
           return undefined;
         }

@@ -103,6 +103,19 @@ describe('store agents with head office', () => {
     expect(reused.status).toBeGreaterThanOrEqual(400);
   });
 
+  it('pairs with a code typed on the device\'s own screen when none was configured', async () => {
+    server = await startTestServer();
+    await addStore('store-a');
+    const agent = await startStoreAgent('store-a', undefined);
+    await until(() => agent.status().sync.state === 'unpaired', 'waiting for a code');
+    await expect(agent.bridge.handle('sync.pair', { code: 'not a code' })).rejects.toThrow(/pairing code/);
+    const code = await pairingCode('store-a');
+    await expect(agent.bridge.handle('sync.pair', { code: code.toLowerCase() })).resolves.toEqual({ state: 'pairing' });
+    await online(agent);
+    // Paired now: another code is refused rather than replacing the credential.
+    await expect(agent.bridge.handle('sync.pair', { code })).rejects.toThrow(/not waiting for a pairing code/);
+  });
+
   it('a profile change at head office reaches both stores that hold it; a store never sees another store\'s customer', async () => {
     server = await startTestServer();
     await addStore('store-a');
