@@ -9,16 +9,24 @@ import { MIGRATIONS, type Migration } from './migrations/index';
 
 export type Db = Database.Database;
 
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+export interface OpenOptions {
+  /** Page cache cap in KiB. */
+  cacheKiB?: number;
+  /** Who reads the file, for the "newer schema" error: "agent", "server". */
+  owner?: string;
+}
+
+/** Also head office's: the same durability rules hold for its event store. */
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, options: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // 1,000,000 profiles must fit the agent's 200 MB: cap the page cache at 16 MiB.
-  db.pragma('cache_size = -16384');
-  migrate(db, migrations);
+  // 1,000,000 profiles must fit the agent's 200 MB: cap the page cache at 16 MiB by default.
+  db.pragma(`cache_size = -${options.cacheKiB ?? 16384}`);
+  migrate(db, migrations, options.owner);
   return db;
 }
 
@@ -27,12 +35,12 @@ export function schemaVersion(db: Db): number {
 }
 
 /** Applies each migration above the file's user_version in its own transaction. */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, owner = 'agent'): number[] {
   const applied: number[] = [];
   const current = schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new Error(`database schema ${current} is newer than this agent knows (${latest}): upgrade the agent`);
+    throw new Error(`database schema ${current} is newer than this ${owner} knows (${latest}): upgrade the ${owner}`);
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;

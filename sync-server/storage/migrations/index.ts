@@ -7,11 +7,7 @@ import profiles from './002-profiles';
 import changeLog from './003-change-log';
 import events from './004-events';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../../../main/store/migrations/index';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'stores-devices', sql: storesDevices },
