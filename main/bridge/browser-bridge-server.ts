@@ -131,7 +131,10 @@ export async function startBrowserBridgeServer(options: {
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((done) => sockets.close(() => done()));
-      await new Promise<void>((done) => server.close(() => done()));
+      // Chromium keeps pre-opened idle connections; close() alone would wait for them forever.
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

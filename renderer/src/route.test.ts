@@ -19,9 +19,17 @@ describe('parseRoute', () => {
     expect(parseRoute('?view=kiosk&screen=%20')).toEqual({ view: 'kiosk', screenId: 'till' });
   });
 
+  it('shows the status view of the screen in the query, the entrance by default', () => {
+    expect(parseRoute('?view=status&screen=entrance')).toEqual({ view: 'status', screenId: 'entrance' });
+    expect(parseRoute('?screen=counter&view=%20status%20')).toEqual({ view: 'status', screenId: 'counter' });
+    expect(parseRoute('?view=status')).toEqual({ view: 'status', screenId: 'entrance' });
+    expect(parseRoute('?view=status&screen=')).toEqual({ view: 'status', screenId: 'entrance' });
+  });
+
   it('falls back to signage for a view it does not know', () => {
     expect(parseRoute('?view=signage&screen=counter')).toEqual({ view: 'signage', screenId: 'counter' });
     expect(parseRoute('?view=admin&screen=counter')).toEqual({ view: 'signage', screenId: 'counter' });
     expect(parseRoute('?view=KIOSK')).toEqual({ view: 'signage', screenId: 'entrance' });
+    expect(parseRoute('?view=Status&screen=counter')).toEqual({ view: 'signage', screenId: 'counter' });
   });
 });
