@@ -15,6 +15,7 @@ import syncState from './010-sync-state';
 import deviceCredential from './011-device-credential';
 import outboxRejections from './012-outbox-rejections';
 import previousVisit from './013-previous-visit';
+import namePrefixIndex from './014-name-prefix-index';
 
 export interface Migration {
   version: number;
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'device-credential', sql: deviceCredential },
   { version: 12, name: 'outbox-rejections', sql: outboxRejections },
   { version: 13, name: 'previous-visit', sql: previousVisit },
+  { version: 14, name: 'name-prefix-index', sql: namePrefixIndex },
 ];
