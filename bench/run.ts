@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAgentMemory } from './agent-memory';
 import { benchIngestionThroughput } from './ingestion-throughput';
+import { benchKioskSearch } from './kiosk-search';
 import { benchLookupDecision } from './lookup-decision';
 import { loadAverage, machineInfo, waitForQuiet, type MachineInfo, type Quiet } from './machine';
 import { fmtMiB } from './percentiles';
 import { ensureProfileFixture, RESULTS_DIR } from './profiles-fixture';
 import { benchPublishToDecision } from './publish-to-decision';
+import { benchScanToCard } from './scan-to-card';
 import type { BenchFunction, BenchResult, Table } from './result';
 
 /** `timed`: its numbers are times or rates, which other people's work on the machine perturbs (memory is not). */
@@ -23,6 +25,8 @@ const BENCHMARKS: Array<{ name: string; run: BenchFunction; needsProfiles: boole
   { name: 'ingestion-throughput', run: benchIngestionThroughput, needsProfiles: false, timed: true },
   { name: 'lookup-decision', run: benchLookupDecision, needsProfiles: true, timed: true },
   { name: 'agent-memory', run: benchAgentMemory, needsProfiles: true, timed: false },
+  { name: 'kiosk-search', run: benchKioskSearch, needsProfiles: true, timed: true },
+  { name: 'scan-to-card', run: benchScanToCard, needsProfiles: false, timed: true },
 ];
 
 /** Above this many cores used by other processes during a measurement, the report flags the numbers as perturbed. */
