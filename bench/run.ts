@@ -17,6 +17,9 @@ import { fmtMiB } from './percentiles';
 import { ensureProfileFixture, RESULTS_DIR } from './profiles-fixture';
 import { benchPublishToDecision } from './publish-to-decision';
 import { benchScanToCard } from './scan-to-card';
+import { benchSyncFanout } from './sync-fanout';
+import { benchSyncSnapshot } from './sync-snapshot';
+import { benchSyncUpload } from './sync-upload';
 import type { BenchFunction, BenchResult, Table } from './result';
 
 /** `timed`: its numbers are times or rates, which other people's work on the machine perturbs (memory is not). */
@@ -27,6 +30,9 @@ const BENCHMARKS: Array<{ name: string; run: BenchFunction; needsProfiles: boole
   { name: 'agent-memory', run: benchAgentMemory, needsProfiles: true, timed: false },
   { name: 'kiosk-search', run: benchKioskSearch, needsProfiles: true, timed: true },
   { name: 'scan-to-card', run: benchScanToCard, needsProfiles: false, timed: true },
+  { name: 'sync-upload', run: benchSyncUpload, needsProfiles: false, timed: true },
+  { name: 'sync-fanout', run: benchSyncFanout, needsProfiles: false, timed: true },
+  { name: 'sync-snapshot', run: benchSyncSnapshot, needsProfiles: false, timed: true },
 ];
 
 /** Above this many cores used by other processes during a measurement, the report flags the numbers as perturbed. */
