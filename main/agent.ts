@@ -51,6 +51,8 @@ export interface Agent {
   readonly brokerUrl: string;
   readonly databaseFile: string;
   status(): AgentStatus;
+  /** True once the agent listens to the gateways; false if the broker is not there within `timeoutMs` (it keeps trying). */
+  whenListening(timeoutMs: number): Promise<boolean>;
   onDecision(listener: (decision: Decision) => void): () => void;
   onPresence(listener: (fact: PresenceFact) => void): () => void;
   stop(): Promise<void>;
@@ -266,6 +268,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     brokerUrl,
     databaseFile,
     status,
+    whenListening: (timeoutMs) => ingestion.whenListening(timeoutMs),
     onDecision: (listener) => {
       decisionListeners.add(listener);
       return () => decisionListeners.delete(listener);

@@ -9,8 +9,11 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({ options: { config: { type: 'string' } }, allowPositionals: true });
 const config = loadAgentConfig(values.config ?? process.env.SOO_CONFIG);
 const agent = await startAgent(config);
+// Ready means listening to the gateways; a broker that is not there yet does not hold the
+// store up (the agent keeps retrying), it is only said in the line.
+const listening = await agent.whenListening(5_000);
 // One machine-readable line on stdout, for service managers and tests.
-process.stdout.write(`${JSON.stringify({ ready: true, httpUrl: agent.httpUrl ?? null, brokerUrl: agent.brokerUrl, pid: process.pid })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: true, listening, httpUrl: agent.httpUrl ?? null, brokerUrl: agent.brokerUrl, pid: process.pid })}\n`);
 
 let stopping = false;
 const shutdown = async (): Promise<void> => {

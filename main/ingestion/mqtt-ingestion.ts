@@ -28,10 +28,30 @@ export interface MqttIngestionOptions {
 
 export class MqttIngestion {
   received = 0;
+  /** Connected and subscribed: only then does a gateway's message reach us (QoS 0 keeps nothing). */
+  private subscribed = false;
+  private readonly subscribedListeners = new Set<() => void>();
   private constructor(private readonly client: MqttClient) {}
 
   get connected(): boolean {
-    return this.client.connected;
+    return this.client.connected && this.subscribed;
+  }
+
+  /** Resolves true once listening to the gateways, false if that takes longer than `timeoutMs`. */
+  whenListening(timeoutMs: number): Promise<boolean> {
+    if (this.connected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.subscribedListeners.delete(done);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.subscribedListeners.delete(done);
+        resolve(false);
+      }, timeoutMs);
+      this.subscribedListeners.add(done);
+    });
   }
 
   static start(options: MqttIngestionOptions): MqttIngestion {
@@ -52,11 +72,17 @@ export class MqttIngestion {
       failures = 0;
       client.options.reconnectPeriod = minDelay;
       client.subscribe(topics, { qos: 0 }, (error) => {
-        if (error) options.log.error({ err: error, topics }, 'subscribe failed');
-        else options.log.info({ url: options.url, topics }, 'listening to gateways');
+        if (error) {
+          options.log.error({ err: error, topics }, 'subscribe failed');
+          return;
+        }
+        ingestion.subscribed = true;
+        for (const listener of [...ingestion.subscribedListeners]) listener();
+        options.log.info({ url: options.url, topics }, 'listening to gateways');
       });
     });
     client.on('close', () => {
+      ingestion.subscribed = false;
       failures += 1;
       // Backoff with jitter, so a store's agents do not all hammer a broker that just came back.
       const delay = Math.min(maxDelay, minDelay * 2 ** Math.min(failures, 10));
