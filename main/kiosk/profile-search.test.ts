@@ -157,23 +157,32 @@ describe('ProfileSearch', () => {
     expect(names('okafor')).toEqual([]);
     expect(names('nia')).toEqual(['Nia Adeyemi']);
     expect(names('adey')).toEqual(['Nia Adeyemi']);
-    // A direct UPDATE of the name keeps the index current too.
-    db.prepare("UPDATE profiles SET last_name = 'Okoro' WHERE id = 'p-maya'").run();
+    // Head office renaming the profile keeps the index current too (ProfileStore keeps it, not a trigger).
+    profiles.replaceFromHeadOffice(profile('p-maya', 'Nia', 'Okoro', [{ kind: 'phone', value: '+447700900123' }], 'Gold'));
     expect(names('adeyemi')).toEqual([]);
     expect(names('nia ok')).toEqual(['Nia Okoro']);
     // Other columns changing do not disturb the index.
-    db.prepare("UPDATE profiles SET points = 99 WHERE id = 'p-maya'").run();
+    profiles.replaceFromHeadOffice({ ...profile('p-maya', 'Nia', 'Okoro', [{ kind: 'phone', value: '+447700900123' }], 'Gold'), points: 99 });
     expect(names('nia')).toEqual(['Nia Okoro']);
+    expect(db.prepare("SELECT count(*) AS n FROM profile_names WHERE profile_names MATCH 'nia'").get()).toEqual({ n: 1 });
   });
 
   it('forgets a deleted profile: name, phone and card', () => {
-    db.prepare("DELETE FROM profiles WHERE id = 'p-maya'").run();
+    expect(profiles.delete('p-maya')).toBe(true);
     expect(names('maya')).toEqual([]);
+    expect(db.prepare("SELECT count(*) AS n FROM phone_tails WHERE profile_id = 'p-maya'").get()).toEqual({ n: 0 });
     expect(names('ma')).toEqual(['Mark Reid', 'Zoë Martin']);
     expect(search.search('900123')).toEqual([]);
     expect(search.search('0123').map((hit) => hit.profileId)).toEqual(['p-mark']);
     expect(search.search('2001234567893')).toEqual([]);
     expect(db.prepare('SELECT count(*) AS n FROM profile_names').get()).toEqual({ n: 4 });
+  });
+
+  it('follows a phone that head office moved to another profile', () => {
+    profiles.replaceFromHeadOffice(profile('p-maya', 'Maya', 'Okafor', [{ kind: 'phone', value: '+447700907777' }]));
+    profiles.replaceFromHeadOffice(profile('p-mark', 'Mark', 'Reid', [{ kind: 'phone', value: '+447700907777' }]));
+    expect(search.search('7777').map((hit) => hit.profileId)).toEqual(['p-mark']);
+    expect(db.prepare("SELECT profile_id FROM phone_tails WHERE tail = '7777'").all()).toEqual([{ profile_id: 'p-mark' }]);
   });
 
   it('drops a phone that was replaced on re-import', () => {

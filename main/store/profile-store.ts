@@ -1,6 +1,6 @@
 /**
  * The local profile store: lookup by any identifier on the recognition hot path, and
- * upsert for imports (later, for head-office deltas).
+ * writes for imports, enrolments and head office's changes.
  */
 import type { Identifier, IdentifierKind } from '../../protocol/identifiers';
 import type { Profile, PurchaseSummary } from '../../protocol/profile';
@@ -70,6 +70,13 @@ function fromRow(row: ProfileRow): StoredProfile {
   };
 }
 
+/** The profiles columns written by save, in statement order (id last, for the UPDATE's WHERE). */
+type ProfileValues = [
+  firstName: string, lastName: string | null, birthday: string | null, memberSince: string | null, tier: string | null,
+  points: number, lastVisitAt: string | null, visitCount: number, purchaseSummary: string | null, allergies: string | null,
+  preferences: string | null, greetPublic: number, personalisedOffers: number, tracking: number, updatedAt: string, id: string,
+];
+
 /** A validated profile; the care fields may be left out. */
 export type ProfileRecord = Omit<Profile, 'allergies' | 'preferences'> & { allergies?: string[]; preferences?: string[] };
 
@@ -86,13 +93,20 @@ export class ProfileStore {
   private readonly byIdentifier;
   private readonly byId;
   private readonly ownerOf;
-  private readonly upsert;
+  private readonly current;
+  private readonly insertProfile;
+  private readonly updateProfile;
+  private readonly indexName;
+  private readonly reindexName;
   private readonly insertIdentifier;
+  private readonly moveIdentifier;
+  private readonly addPhoneTail;
+  private readonly dropPhoneTail;
+  private readonly dropPhoneTailsOf;
   private readonly deleteIdentifiers;
   private readonly markVisit;
   private readonly count;
   private readonly removeProfile;
-  private readonly removeIdentifier;
   private readonly purchase;
   private readonly identifiersOf;
 
@@ -104,25 +118,32 @@ export class ProfileStore {
     this.ownerOf = db.prepare<[string, string], { profile_id: string }>(
       'SELECT profile_id FROM identifiers WHERE kind = ? AND value = ?',
     );
-    this.upsert = db.prepare(`
-      INSERT INTO profiles (id, first_name, last_name, birthday, member_since, tier, points, last_visit_at,
-        visit_count, purchase_summary, allergies, preferences, consent_greet_public, consent_personalised_offers,
-        consent_tracking, updated_at)
-      VALUES (@id, @firstName, @lastName, @birthday, @memberSince, @tier, @points, @lastVisitAt,
-        @visitCount, @purchaseSummary, @allergies, @preferences, @greetPublic, @personalisedOffers, @tracking, @updatedAt)
-      ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name,
-        birthday = excluded.birthday, member_since = excluded.member_since, tier = excluded.tier,
-        points = excluded.points, last_visit_at = excluded.last_visit_at, visit_count = excluded.visit_count,
-        purchase_summary = excluded.purchase_summary, allergies = excluded.allergies,
-        preferences = excluded.preferences, consent_greet_public = excluded.consent_greet_public,
-        consent_personalised_offers = excluded.consent_personalised_offers,
-        consent_tracking = excluded.consent_tracking, updated_at = excluded.updated_at`);
+    this.current = db.prepare<[string], { rowid: number; first_name: string; last_name: string | null }>(
+      'SELECT rowid, first_name, last_name FROM profiles WHERE id = ?',
+    );
+    this.insertProfile = db.prepare<ProfileValues>(`
+      INSERT INTO profiles (first_name, last_name, birthday, member_since, tier, points, last_visit_at, visit_count,
+        purchase_summary, allergies, preferences, consent_greet_public, consent_personalised_offers, consent_tracking,
+        updated_at, id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.updateProfile = db.prepare<ProfileValues>(`
+      UPDATE profiles SET first_name = ?, last_name = ?, birthday = ?, member_since = ?, tier = ?, points = ?,
+        last_visit_at = ?, visit_count = ?, purchase_summary = ?, allergies = ?, preferences = ?,
+        consent_greet_public = ?, consent_personalised_offers = ?, consent_tracking = ?, updated_at = ?
+      WHERE id = ?`);
+    this.indexName = db.prepare<[number | bigint, string]>('INSERT INTO profile_names (rowid, names) VALUES (?, ?)');
+    this.reindexName = db.prepare<[string, number]>('UPDATE profile_names SET names = ? WHERE rowid = ?');
+    this.moveIdentifier = db.prepare<[string, string, string]>('UPDATE identifiers SET profile_id = ? WHERE kind = ? AND value = ?');
     this.insertIdentifier = db.prepare('INSERT OR IGNORE INTO identifiers (kind, value, profile_id) VALUES (?, ?, ?)');
     this.deleteIdentifiers = db.prepare('DELETE FROM identifiers WHERE profile_id = ?');
+    this.addPhoneTail = db.prepare<[string, string, string]>('INSERT OR IGNORE INTO phone_tails (tail, profile_id, phone) VALUES (substr(?, -4), ?, ?)');
+    this.dropPhoneTail = db.prepare<[string, string]>('DELETE FROM phone_tails WHERE tail = substr(?, -4) AND phone = ?');
+    this.dropPhoneTailsOf = db.prepare<[string]>(
+      "DELETE FROM phone_tails WHERE (tail, profile_id, phone) IN (SELECT substr(value, -4), profile_id, value FROM identifiers WHERE profile_id = ? AND kind = 'phone')",
+    );
     this.markVisit = db.prepare('UPDATE profiles SET previous_visit_at = last_visit_at, last_visit_at = ?, visit_count = visit_count + 1 WHERE id = ?');
     this.count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM profiles');
     this.removeProfile = db.prepare<[string]>('DELETE FROM profiles WHERE id = ?');
-    this.removeIdentifier = db.prepare<[string, string]>('DELETE FROM identifiers WHERE kind = ? AND value = ?');
     this.purchase = db.prepare<[string, number, string, string]>(
       'UPDATE profiles SET purchase_summary = ?, points = points + ?, updated_at = ? WHERE id = ?',
     );
@@ -153,26 +174,7 @@ export class ProfileStore {
       const owner = this.ownerOf.get(identifier.kind, identifier.value);
       if (owner && owner.profile_id !== profile.id) throw new IdentifierConflictError(identifier, owner.profile_id);
     }
-    this.upsert.run({
-      id: profile.id,
-      firstName: profile.firstName,
-      lastName: profile.lastName ?? null,
-      birthday: profile.birthday ?? null,
-      memberSince: profile.memberSince ?? null,
-      tier: profile.tier ?? null,
-      points: profile.points,
-      lastVisitAt: profile.lastVisitAt ?? null,
-      visitCount: profile.visitCount,
-      purchaseSummary: profile.purchaseSummary ? JSON.stringify(profile.purchaseSummary) : null,
-      allergies: profile.allergies?.length ? JSON.stringify(profile.allergies) : null,
-      preferences: profile.preferences?.length ? JSON.stringify(profile.preferences) : null,
-      greetPublic: profile.consents.greetPublic ? 1 : 0,
-      personalisedOffers: profile.consents.personalisedOffers ? 1 : 0,
-      tracking: profile.consents.tracking ? 1 : 0,
-      updatedAt: now.toISOString(),
-    });
-    this.deleteIdentifiers.run(profile.id);
-    for (const identifier of profile.identifiers) this.insertIdentifier.run(identifier.kind, identifier.value, profile.id);
+    this.write(profile, now, false);
   }
 
   /**
@@ -180,15 +182,71 @@ export class ProfileStore {
    * gives this profile moves here even if a stale local copy had it elsewhere.
    */
   replaceFromHeadOffice(profile: ProfileRecord, now: Date = new Date()): void {
-    for (const identifier of profile.identifiers) {
-      const owner = this.ownerOf.get(identifier.kind, identifier.value);
-      if (owner && owner.profile_id !== profile.id) this.removeIdentifier.run(identifier.kind, identifier.value);
+    this.write(profile, now, true);
+  }
+
+  /**
+   * One profile row, its name in the search index and its identifiers. A new profile (every
+   * one of a first sync) has no identifiers to clear and no old name to replace.
+   */
+  private write(profile: ProfileRecord, now: Date, claim: boolean): void {
+    const values: ProfileValues = [
+      profile.firstName,
+      profile.lastName ?? null,
+      profile.birthday ?? null,
+      profile.memberSince ?? null,
+      profile.tier ?? null,
+      profile.points,
+      profile.lastVisitAt ?? null,
+      profile.visitCount,
+      profile.purchaseSummary ? JSON.stringify(profile.purchaseSummary) : null,
+      profile.allergies?.length ? JSON.stringify(profile.allergies) : null,
+      profile.preferences?.length ? JSON.stringify(profile.preferences) : null,
+      profile.consents.greetPublic ? 1 : 0,
+      profile.consents.personalisedOffers ? 1 : 0,
+      profile.consents.tracking ? 1 : 0,
+      now.toISOString(),
+      profile.id,
+    ];
+    const names = `${profile.firstName} ${profile.lastName ?? ''}`;
+    const existing = this.current.get(profile.id);
+    if (existing) {
+      this.updateProfile.run(...values);
+      if (existing.first_name !== profile.firstName || existing.last_name !== (profile.lastName ?? null)) this.reindexName.run(names, existing.rowid);
+      this.dropIdentifiersOf(profile.id);
+    } else {
+      this.indexName.run(this.insertProfile.run(...values).lastInsertRowid, names);
     }
-    this.save(profile, now);
+    for (const identifier of profile.identifiers) this.putIdentifier(identifier, profile.id, claim);
+  }
+
+  /**
+   * One identifier row and, for a phone, its search tail (kept here rather than by a
+   * trigger, for the reason in migration 015). `claim` moves it from another profile.
+   */
+  private putIdentifier(identifier: Identifier, profileId: string, claim: boolean): boolean {
+    // Look first rather than INSERT … ON CONFLICT: an upsert into this table (it has a
+    // foreign key) runs in a statement savepoint, which costs the FTS5 flush above.
+    const owner = claim ? this.ownerOf.get(identifier.kind, identifier.value) : undefined;
+    if (owner) {
+      if (owner.profile_id === profileId) return false;
+      this.moveIdentifier.run(profileId, identifier.kind, identifier.value);
+      if (identifier.kind === 'phone') this.dropPhoneTail.run(identifier.value, identifier.value);
+    } else if (this.insertIdentifier.run(identifier.kind, identifier.value, profileId).changes === 0) {
+      return false;
+    }
+    if (identifier.kind === 'phone') this.addPhoneTail.run(identifier.value, profileId, identifier.value);
+    return true;
+  }
+
+  private dropIdentifiersOf(profileId: string): void {
+    this.dropPhoneTailsOf.run(profileId);
+    this.deleteIdentifiers.run(profileId);
   }
 
   /** Erased at head office or no longer this store's: the profile and its identifiers go (cascade). */
   delete(profileId: string): boolean {
+    this.dropPhoneTailsOf.run(profileId);
     return this.removeProfile.run(profileId).changes > 0;
   }
 
@@ -200,7 +258,7 @@ export class ProfileStore {
   link(profileId: string, identifier: Identifier): boolean {
     const owner = this.ownerOf.get(identifier.kind, identifier.value);
     if (owner && owner.profile_id !== profileId) throw new IdentifierConflictError(identifier, owner.profile_id);
-    return this.insertIdentifier.run(identifier.kind, identifier.value, profileId).changes > 0;
+    return this.putIdentifier(identifier, profileId, false);
   }
 
   /** An order at the till: the summary head office will recompute, kept current locally meanwhile. */

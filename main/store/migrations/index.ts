@@ -16,6 +16,7 @@ import deviceCredential from './011-device-credential';
 import outboxRejections from './012-outbox-rejections';
 import previousVisit from './013-previous-visit';
 import namePrefixIndex from './014-name-prefix-index';
+import searchKeptByStore from './015-search-kept-by-store';
 
 export interface Migration {
   version: number;
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'outbox-rejections', sql: outboxRejections },
   { version: 13, name: 'previous-visit', sql: previousVisit },
   { version: 14, name: 'name-prefix-index', sql: namePrefixIndex },
+  { version: 15, name: 'search-kept-by-store', sql: searchKeptByStore },
 ];
