@@ -87,7 +87,11 @@ export interface PullResponse {
   /** The version to store as the cursor once these changes are applied. */
   cursor: number;
   hasMore: boolean;
-  /** Changes for this store still ahead of `cursor`: for a progress bar on first sync. */
+  /**
+   * Changes for this store still ahead of `cursor`, for a progress bar on first sync:
+   * counted at the first page of a pass and carried forward, so it may overestimate when
+   * rows are rewritten meanwhile; 0 exactly when `hasMore` is false.
+   */
   remaining: number;
 }
 

@@ -9,6 +9,19 @@ export interface DeviceSocketData {
   appVersion: string | null;
   /** The cursor last written to the device's row, to skip rewriting an unchanged one. */
   recordedCursor: number | null;
+  /** When it was written (ms): a snapshot's hundreds of pulls write it now and then, not each time. */
+  recordedAt: number;
+  /** The last pull's `remaining`, so the next page of the same pass need not count again. */
+  pullProgress: PullProgress | null;
+}
+
+export interface PullProgress {
+  collection: string | null;
+  /** The cursor the device will send next. */
+  after: number;
+  remaining: number;
+  /** The newest version in the log when `remaining` was counted; later ones are counted apart. */
+  countedTo: number;
 }
 
 type NoEvents = Record<string, never>;

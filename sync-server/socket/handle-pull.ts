@@ -3,33 +3,59 @@
  * The store comes from the credential, so no request can read another store's changes.
  */
 import { pullRequestSchema, type Change, type PullResponse, type SyncError } from '../../protocol/sync';
-import type { ChangeRecord } from '../storage/sync-storage';
+import type { ChangeQuery, ChangeRecord, StorageOps } from '../storage/sync-storage';
 import type { SyncContext } from '../sync-context';
-import type { DeviceSocket } from './device-socket';
+import type { DeviceSocket, PullProgress } from './device-socket';
 import { invalid } from './safe-handler';
+
+/** A device's progress is written at most this often while it pages through a snapshot. */
+const RECORD_CURSOR_EVERY_MS = 5_000;
 
 export async function handlePull(context: SyncContext, socket: DeviceSocket, payload: unknown): Promise<PullResponse | SyncError> {
   const parsed = pullRequestSchema.safeParse(payload);
   if (!parsed.success) return invalid(context, `invalid sync.pull: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
   const { cursor, limit, collection } = parsed.data;
   const { deviceId, storeId } = socket.data;
-  const at = new Date(context.config.now()).toISOString();
-  // Rows and count in one transaction, so `remaining` describes the rows returned.
+  const now = context.config.now();
   const response = await context.storage.transaction(async (tx): Promise<PullResponse> => {
-    const query = { storeId, after: cursor, ...(collection ? { collection } : {}) };
-    const rows = await tx.changesSince(query, limit);
+    const query: ChangeQuery = { storeId, after: cursor, ...(collection ? { collection } : {}) };
+    // One row more than asked says whether there is more, without counting.
+    const rows = await tx.changesSince(query, limit + 1);
+    const hasMore = rows.length > limit;
+    if (hasMore) rows.pop();
     const next = rows.at(-1)?.version ?? cursor;
-    const remaining = await tx.countChangesSince({ ...query, after: next });
+    const progress = hasMore ? await estimateRemaining(tx, socket.data.pullProgress, query, next, rows.length) : null;
+    socket.data.pullProgress = progress;
     // A full pull's cursor is what the device has applied: its lag. A one-collection
     // re-download says nothing about that.
-    if (!collection && socket.data.recordedCursor !== cursor) {
-      await tx.recordDeviceCursor(deviceId, cursor, at);
+    const { recordedCursor, recordedAt } = socket.data;
+    if (!collection && recordedCursor !== cursor && (!hasMore || now - recordedAt >= RECORD_CURSOR_EVERY_MS)) {
+      await tx.recordDeviceCursor(deviceId, cursor, new Date(now).toISOString());
       socket.data.recordedCursor = cursor;
+      socket.data.recordedAt = now;
     }
-    return { changes: rows.map(toProtocolChange), cursor: next, hasMore: remaining > 0, remaining };
+    return { changes: rows.map(toProtocolChange), cursor: next, hasMore, remaining: progress?.remaining ?? 0 };
   });
   context.metrics.pullsServed += 1;
   return response;
+}
+
+/**
+ * What is left after `next`. Counting it exactly on every page would read the rest of a
+ * million-row snapshot once per page (quadratic), so it is counted once per pass and then
+ * carried forward: minus the rows just sent, plus rows written since the count. A row
+ * rewritten meanwhile inside the range is counted twice, so this can only overestimate,
+ * and the last page says 0.
+ */
+async function estimateRemaining(tx: StorageOps, previous: PullProgress | null, query: ChangeQuery, next: number, sent: number): Promise<PullProgress> {
+  const collection = query.collection ?? null;
+  if (previous && previous.after === query.after && previous.collection === collection) {
+    const countedTo = await tx.maxVersion();
+    const written = countedTo > previous.countedTo ? await tx.countChangesSince({ ...query, after: previous.countedTo }) : 0;
+    return { collection, after: next, remaining: Math.max(1, previous.remaining - sent + written), countedTo };
+  }
+  const countedTo = await tx.maxVersion();
+  return { collection, after: next, remaining: await tx.countChangesSince({ ...query, after: next }), countedTo };
 }
 
 function toProtocolChange(row: ChangeRecord): Change {

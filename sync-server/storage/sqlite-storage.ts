@@ -398,6 +398,10 @@ class SqliteStatements implements Synchronous<StorageOps> {
     return (row as { n: number }).n;
   }
 
+  maxVersion(): number {
+    return (this.sql('SELECT coalesce(max(version), 0) AS version FROM changes').get() as { version: number }).version;
+  }
+
   latestVersions(): Record<string, number> {
     const rows = this.sql('SELECT store_id AS storeId, max(version) AS version FROM changes GROUP BY store_id').all() as Array<{ storeId: string; version: number }>;
     return Object.fromEntries(rows.map((row) => [row.storeId, row.version]));

@@ -187,6 +187,8 @@ export interface StorageOps {
   /** The store's changes and ALL_STORES changes after `after`, in version order. */
   changesSince(query: ChangeQuery, limit: number): Promise<ChangeRecord[]>;
   countChangesSince(query: ChangeQuery): Promise<number>;
+  /** The newest version in the whole change log (0 when empty). */
+  maxVersion(): Promise<number>;
   /** The highest version per store id (ALL_STORES included as its own entry). */
   latestVersions(): Promise<Record<string, number>>;
   /** Live keys of the store's view of a collection, with the sum of their versions. */

@@ -66,6 +66,35 @@ describe('sync server: head office to stores', () => {
     expect(listed[0]).toMatchObject({ lastCursor: cursor, lag: 0, online: true });
   });
 
+  it('carries remaining forward across the pages of a pass: new changes count, the last page says 0', async () => {
+    test = await startTestServer();
+    const device = await pairDevice(test, 'S1');
+    const ids = await seedProfiles(test, 'S1', 30);
+    const socket = await connectDevice(test, device);
+    const page = async (cursor: number) => {
+      const response = await ask(socket, 'sync.pull', { cursor, limit: 10 });
+      if ('error' in response) throw new Error(response.error);
+      return response;
+    };
+    const first = await page(0);
+    expect(first.remaining).toBe(20);
+    // Mid-pass: a new profile (one more to send) and an edit of one already sent (moves to the end).
+    await seedProfiles(test, 'S1', 1, 'late');
+    await test.admin('PUT', `/api/profiles/${ids[0]}`, { tier: 'gold' });
+    const second = await page(first.cursor);
+    expect(second.remaining).toBe(12);
+    // An edit of a row not yet sent moves it to the end: counted again, so at most an overestimate.
+    await test.admin('PUT', `/api/profiles/${ids[25]}`, { tier: 'gold' });
+    const third = await page(second.cursor);
+    expect(third.remaining).toBe(3);
+    const last = await page(third.cursor);
+    expect(last).toMatchObject({ hasMore: false, remaining: 0 });
+    expect(third.changes.map((c) => c.key)).toContain('late-p1');
+    expect(last.changes.map((c) => c.key)).toEqual([ids[0], ids[25]]);
+    const sent = [first, second, third, last].flatMap((p) => p.changes.map((c) => c.key));
+    expect(new Set(sent).size).toBe(32 - 1);
+  });
+
   it('pokes the store after a profile edit, and the pull from the cursor carries the edit', async () => {
     test = await startTestServer();
     const device = await pairDevice(test, 'S1');
