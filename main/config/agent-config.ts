@@ -58,7 +58,7 @@ const syncSchema = z.object({
   deviceName: z.string().max(80).optional(),
   /** Events per upload batch, and changes per pull. */
   uploadBatch: z.number().int().positive().max(1000).default(500),
-  pullBatch: z.number().int().positive().max(5000).default(2000),
+  pullBatch: z.number().int().positive().max(5000).default(5000),
   /** How often each synced collection's checksum is compared with head office's (ms). */
   checksumEveryMs: z.number().int().positive().default(60 * 60_000),
 });

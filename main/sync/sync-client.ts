@@ -37,6 +37,8 @@ export interface SyncClientDeps {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Changes applied per transaction: about 25 ms of writing, the longest recognition waits for a sync. */
+const APPLY_SLICE = 1000;
 
 export class SyncClient {
   private socket: DeviceSocket | undefined;
@@ -204,20 +206,42 @@ export class SyncClient {
   }
 
   private async pull(socket: DeviceSocket, collection?: Collection, received?: Set<string>): Promise<void> {
-    let cursor = collection ? 0 : this.deps.applier.cursor();
-    for (;;) {
-      const response = (await socket
+    const request = (cursor: number): Promise<PullResponse | SyncError> => {
+      const page = socket
         .timeout(REQUEST_TIMEOUT_MS)
-        .emitWithAck('sync.pull', { cursor, limit: this.deps.config.pullBatch, ...(collection ? { collection } : {}) })) as PullResponse | SyncError;
+        .emitWithAck('sync.pull', { cursor, limit: this.deps.config.pullBatch, ...(collection ? { collection } : {}) }) as Promise<PullResponse | SyncError>;
+      // Awaited later, or never if applying the page before it fails: not an unhandled rejection.
+      page.catch(() => undefined);
+      return page;
+    };
+    let next = request(collection ? 0 : this.deps.applier.cursor());
+    for (;;) {
+      const response = await next;
       if ('error' in response) throw new SyncRequestError(`pull refused: ${response.error}`);
-      // A collection re-download must not move the global cursor past other collections' changes.
-      const result = this.deps.applier.apply(response.changes, collection ? undefined : response.cursor);
+      // Ask for the next page before applying this one: head office reads and sends it while the store writes.
+      if (response.hasMore) next = request(response.cursor);
+      await this.applyPage(response, collection === undefined);
       if (received) for (const change of response.changes) received.add(change.key);
-      if (result.invalid > 0) this.deps.log.warn({ invalid: result.invalid }, 'skipped invalid changes from head office');
-      cursor = response.cursor;
       if (!collection) this.remaining = response.remaining;
       if (!response.hasMore) return;
     }
+  }
+
+  /**
+   * A page in slices, each with the cursor of its last change (pages are in version order,
+   * so that is a true cursor), yielding between slices so that recognition never waits
+   * behind a whole page. A collection re-download must not move the global cursor past
+   * other collections' changes, so it stores none.
+   */
+  private async applyPage(page: PullResponse, moveCursor: boolean): Promise<void> {
+    let invalid = 0;
+    for (let from = 0; from < page.changes.length || from === 0; from += APPLY_SLICE) {
+      const slice = page.changes.slice(from, from + APPLY_SLICE);
+      const last = from + APPLY_SLICE >= page.changes.length;
+      if (from > 0) await new Promise((done) => setImmediate(done));
+      invalid += this.deps.applier.apply(slice, moveCursor ? (last ? page.cursor : slice.at(-1)!.version) : undefined).invalid;
+    }
+    if (invalid > 0) this.deps.log.warn({ invalid }, 'skipped invalid changes from head office');
   }
 
   private async verifyChecksums(socket: DeviceSocket): Promise<void> {
