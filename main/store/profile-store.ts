@@ -225,15 +225,13 @@ export class ProfileStore {
    * trigger, for the reason in migration 015). `claim` moves it from another profile.
    */
   private putIdentifier(identifier: Identifier, profileId: string, claim: boolean): boolean {
-    // Look first rather than INSERT … ON CONFLICT: an upsert into this table (it has a
-    // foreign key) runs in a statement savepoint, which costs the FTS5 flush above.
-    const owner = claim ? this.ownerOf.get(identifier.kind, identifier.value) : undefined;
-    if (owner) {
-      if (owner.profile_id === profileId) return false;
+    if (this.insertIdentifier.run(identifier.kind, identifier.value, profileId).changes === 0) {
+      // Held already. Not INSERT … ON CONFLICT DO UPDATE: an upsert into this table (it has
+      // a foreign key) runs in a statement savepoint, which costs the FTS5 flush above.
+      const owner = claim ? this.ownerOf.get(identifier.kind, identifier.value) : undefined;
+      if (!owner || owner.profile_id === profileId) return false;
       this.moveIdentifier.run(profileId, identifier.kind, identifier.value);
       if (identifier.kind === 'phone') this.dropPhoneTail.run(identifier.value, identifier.value);
-    } else if (this.insertIdentifier.run(identifier.kind, identifier.value, profileId).changes === 0) {
-      return false;
     }
     if (identifier.kind === 'phone') this.addPhoneTail.run(identifier.value, profileId, identifier.value);
     return true;
