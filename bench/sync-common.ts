@@ -1,6 +1,19 @@
 /** Shared by the sync benchmarks: a head-office server with the per-IP limits lifted, and many paired raw devices. */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { connectDevice, pairDevice, startTestServer, type DeviceClient, type PairedDevice, type TestServer } from '../sync-server/testing/test-server';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import {
+  adminClient,
+  connectDevice,
+  pairDevice,
+  startTestServer,
+  TEST_ADMIN_TOKEN,
+  type DeviceClient,
+  type PairedDevice,
+  type ServerClient,
+  type TestServer,
+} from '../sync-server/testing/test-server';
 import type { UploadedEvent } from '../protocol/sync';
 
 /** The admin and pairing rate limits are per client IP: every simulated device here is 127.0.0.1. */
@@ -10,6 +23,32 @@ export function startBenchServer(dataDir?: string): Promise<TestServer> {
     pairing: { attemptsPerMinute: 10_000_000 },
     ...(dataDir !== undefined ? { dataDir } : {}),
   });
+}
+
+export interface ServerProcess extends ServerClient {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The sync server in a child process (bench/sync-server-child.ts) over `dataDir`. */
+export async function startBenchServerProcess(dataDir: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sync-server-child.ts', import.meta.url)), dataDir, TEST_ADMIN_TOKEN], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench sync server exited at start (code ${code})`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return {
+    url,
+    pid: child.pid!,
+    admin: adminClient(url, TEST_ADMIN_TOKEN),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time. */
@@ -32,7 +71,7 @@ export interface BenchDevice {
 }
 
 /** Pairs (admin API: store, device, pairing code, /api/pair) and connects `count` raw devices of `storeOf(i)`. */
-export async function pairAndConnect(test: TestServer, count: number, storeOf: (i: number) => string): Promise<BenchDevice[]> {
+export async function pairAndConnect(test: ServerClient, count: number, storeOf: (i: number) => string): Promise<BenchDevice[]> {
   const indexes = Array.from({ length: count }, (_, i) => i);
   // Stores first, one request each, so parallel pairings do not race on creating the same store.
   const stores = [...new Set(indexes.map(storeOf))];

@@ -17,14 +17,37 @@ export type DeviceClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
-export interface TestServer {
+/** What a test or benchmark needs of a running server, in this process or another. */
+export interface ServerClient {
+  url: string;
+  /** Admin API call with the token; `token: null` sends none. */
+  admin(method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
+}
+
+export interface TestServer extends ServerClient {
   server: SyncServer;
   dataDir: string;
   /** The test's clock, in ms; move it with `clock.now += …`. */
   clock: { now: number };
-  /** Admin API call with the token; `token: null` sends none. */
-  admin(method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
+}
+
+/** Admin API calls to the server at `url` with `adminToken`. */
+export function adminClient(url: string, adminToken: string): ServerClient['admin'] {
+  return async (method, path, body, token = adminToken) => {
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Prometheus text, or an empty body
+    }
+    return { status: response.status, body: parsed };
+  };
 }
 
 /** A fresh data directory unless `overrides.dataDir` names one (which is then left in place). */
@@ -42,23 +65,11 @@ export async function startTestServer(overrides: Partial<SyncServerConfig> = {})
     dataDir,
   });
   const sockets = new Set<DeviceClient>();
-  const admin: TestServer['admin'] = async (method, path, body, token = TEST_ADMIN_TOKEN) => {
-    const headers: Record<string, string> = {};
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Prometheus text, or an empty body
-    }
-    return { status: response.status, body: parsed };
-  };
+  const admin = adminClient(server.url, TEST_ADMIN_TOKEN);
   let stopped = false;
   return {
     server,
+    url: server.url,
     dataDir,
     clock,
     admin,
@@ -77,7 +88,7 @@ export interface PairedDevice extends PairResponse {
 }
 
 /** Creates the store (if new), adds a device and pairs it. */
-export async function pairDevice(test: TestServer, storeId: string, name = `${storeId} agent`): Promise<PairedDevice> {
+export async function pairDevice(test: ServerClient, storeId: string, name = `${storeId} agent`): Promise<PairedDevice> {
   const store = await test.admin('POST', '/api/stores', { id: storeId, name: `Store ${storeId}` });
   if (store.status !== 201 && store.status !== 409) throw new Error(`store: ${store.status} ${JSON.stringify(store.body)}`);
   const added = await test.admin('POST', `/api/stores/${storeId}/devices`, { name });
@@ -88,8 +99,8 @@ export async function pairDevice(test: TestServer, storeId: string, name = `${st
 }
 
 /** A raw device socket; resolves once connected, rejects with the server's refusal. */
-export function connectDevice(test: TestServer, auth: { deviceId: string; credential: string; appVersion?: string }): Promise<DeviceClient> {
-  const socket: DeviceClient = connect(`${test.server.url}${SYNC_NAMESPACE}`, {
+export function connectDevice(test: ServerClient, auth: { deviceId: string; credential: string; appVersion?: string }): Promise<DeviceClient> {
+  const socket: DeviceClient = connect(`${test.url}${SYNC_NAMESPACE}`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
