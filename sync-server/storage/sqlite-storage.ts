@@ -369,20 +369,24 @@ class SqliteStatements implements Synchronous<StorageOps> {
   }
 
   changesSince(query: ChangeQuery, limit: number): ChangeRecord[] {
-    // Two ordered index range scans merged, rather than `store_id IN (…)`, which would
-    // sort every matching row of a million-row snapshot to return the first page.
-    const rows = query.collection
-      ? this.sql(
-          `SELECT * FROM (SELECT ${CHANGE_COLUMNS} FROM changes WHERE store_id = ? AND collection = ? AND version > ? ORDER BY version LIMIT ?)
-           UNION ALL SELECT * FROM (SELECT ${CHANGE_COLUMNS} FROM changes WHERE store_id = ? AND collection = ? AND version > ? ORDER BY version LIMIT ?)
-           ORDER BY version LIMIT ?`,
-        ).all(query.storeId, query.collection, query.after, limit, ALL_STORES, query.collection, query.after, limit, limit)
-      : this.sql(
-          `SELECT * FROM (SELECT ${CHANGE_COLUMNS} FROM changes WHERE store_id = ? AND version > ? ORDER BY version LIMIT ?)
-           UNION ALL SELECT * FROM (SELECT ${CHANGE_COLUMNS} FROM changes WHERE store_id = ? AND version > ? ORDER BY version LIMIT ?)
-           ORDER BY version LIMIT ?`,
-        ).all(query.storeId, query.after, limit, ALL_STORES, query.after, limit, limit);
-    return (rows as ChangeRow[]).map(toChange);
+    // The store's rows and the all-stores rows, each read in index order and merged here.
+    // One query (`store_id IN (…)`, or a UNION ALL of the two) made SQLite sort each page
+    // through a temporary B-tree, data included: most of a page's read time.
+    const read = (storeId: string): ChangeRow[] =>
+      (query.collection
+        ? this.sql(`SELECT ${CHANGE_COLUMNS} FROM changes WHERE store_id = ? AND collection = ? AND version > ? ORDER BY store_id, collection, version LIMIT ?`).all(
+            storeId, query.collection, query.after, limit,
+          )
+        : this.sql(`SELECT ${CHANGE_COLUMNS} FROM changes WHERE store_id = ? AND version > ? ORDER BY store_id, version LIMIT ?`).all(storeId, query.after, limit)) as ChangeRow[];
+    const own = read(query.storeId);
+    const shared = read(ALL_STORES);
+    const rows: ChangeRow[] = [];
+    let i = 0;
+    let j = 0;
+    while (rows.length < limit && (i < own.length || j < shared.length)) {
+      rows.push(j >= shared.length || (i < own.length && own[i]!.version < shared[j]!.version) ? own[i++]! : shared[j++]!);
+    }
+    return rows.map(toChange);
   }
 
   countChangesSince(query: ChangeQuery): number {
