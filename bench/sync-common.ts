@@ -30,9 +30,9 @@ export interface ServerProcess extends ServerClient {
   stop(): Promise<void>;
 }
 
-/** The sync server in a child process (bench/sync-server-child.ts) over `dataDir`. */
+/** The sync server in a child process (bench/sync-server-child.ts) over `dataDir`; BENCH_SERVER_PROF=<dir> writes its CPU profile there. */
 export async function startBenchServerProcess(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sync-server-child.ts', import.meta.url)), dataDir, TEST_ADMIN_TOKEN], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_SERVER_PROF] : []), '--import', 'tsx', fileURLToPath(new URL('./sync-server-child.ts', import.meta.url)), dataDir, TEST_ADMIN_TOKEN], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));

@@ -2,7 +2,7 @@
  * Sync benchmark: an admin profile edit at head office reaching 1,000 connected devices of
  * the store that holds the profile (poke, then pull), beside a bare Socket.IO broadcast.
  */
-import { ask } from '../sync-server/testing/test-server';
+import { pullPage } from '../sync-server/testing/test-server';
 import { SYNC_NAMESPACE } from '../protocol/sync';
 import { storeRoom } from '../sync-server/socket/device-socket';
 import { cpuMeter, worstForeign, type CpuUse } from './machine';
@@ -41,7 +41,7 @@ export const benchSyncFanout: BenchFunction = async ({ quick, log }) => {
     if (assigned.status !== 200) throw new Error(`assign: ${assigned.status} ${JSON.stringify(assigned.body)}`);
 
     // Every device starts from the store's current cursor (a snapshot pull by one; all share the store).
-    const first = await ask(devices[0]!.socket, 'sync.pull', { cursor: 0, limit: 5000 }, 30_000);
+    const first = await pullPage(devices[0]!.socket, { cursor: 0, limit: 5000 }, 30_000);
     if ('error' in first) throw new Error(first.error);
     if (!first.changes.some((c) => c.collection === 'profiles' && c.key === PROFILE)) throw new Error('the store does not hold the profile');
     const cursors = devices.map(() => first.cursor);
@@ -87,7 +87,7 @@ export const benchSyncFanout: BenchFunction = async ({ quick, log }) => {
           // Bounded: a pull that does not yet show the change (a poke from an earlier commit) is retried a few times.
           for (let attempt = 0; attempt < 5; attempt++) {
             try {
-              const page = await ask(d.socket, 'sync.pull', { cursor: cursors[i]!, limit: 1000 }, ROUND_TIMEOUT_MS);
+              const page = await pullPage(d.socket, { cursor: cursors[i]!, limit: 1000 }, ROUND_TIMEOUT_MS);
               if ('error' in page) {
                 pullErrors += 1;
                 return;

@@ -83,7 +83,13 @@ export const pullRequestSchema = z.object({
 export type PullRequest = z.input<typeof pullRequestSchema>;
 
 export interface PullResponse {
-  changes: Change[];
+  /**
+   * The changes, in version order, as UTF-8 JSON: an array of Change (read it with
+   * decodeChanges, then check each one with changeSchema). Bytes rather than objects so head
+   * office can splice each stored change in as it is: parsing it only for Socket.IO to
+   * encode it again was most of what serving a snapshot cost.
+   */
+  changesJson: Uint8Array;
   /** The version to store as the cursor once these changes are applied. */
   cursor: number;
   hasMore: boolean;
@@ -93,6 +99,13 @@ export interface PullResponse {
    * rows are rewritten meanwhile; 0 exactly when `hasMore` is false.
    */
   remaining: number;
+}
+
+/** The array in a PullResponse's changesJson; its items are unchecked (changeSchema does that). */
+export function decodeChanges(bytes: Uint8Array | ArrayBuffer): unknown[] {
+  const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  if (!Array.isArray(value)) throw new Error('changesJson is not a JSON array');
+  return value;
 }
 
 export const checksumRequestSchema = z.object({ collection: collectionSchema });

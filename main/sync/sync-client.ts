@@ -7,6 +7,7 @@
 import { io } from 'socket.io-client';
 import {
   COLLECTIONS,
+  decodeChanges,
   SYNC_NAMESPACE,
   type CollectionChecksum,
   type Collection,
@@ -39,6 +40,17 @@ export interface SyncClientDeps {
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Changes applied per transaction: about 25 ms of writing, the longest recognition waits for a sync. */
 const APPLY_SLICE = 1000;
+
+/** The version of an unchecked change, if it is a plausible cursor (not beyond the page's). */
+function versionOf(change: unknown, pageCursor: number): number | undefined {
+  const version = (change as { version?: unknown } | undefined)?.version;
+  return typeof version === 'number' && Number.isSafeInteger(version) && version > 0 && version <= pageCursor ? version : undefined;
+}
+
+function keyOf(change: unknown): string {
+  const key = (change as { key?: unknown } | undefined)?.key;
+  return typeof key === 'string' ? key : '';
+}
 
 export class SyncClient {
   private socket: DeviceSocket | undefined;
@@ -220,8 +232,14 @@ export class SyncClient {
       if ('error' in response) throw new SyncRequestError(`pull refused: ${response.error}`);
       // Ask for the next page before applying this one: head office reads and sends it while the store writes.
       if (response.hasMore) next = request(response.cursor);
-      await this.applyPage(response, collection === undefined);
-      if (received) for (const change of response.changes) received.add(change.key);
+      let changes: unknown[];
+      try {
+        changes = decodeChanges(response.changesJson);
+      } catch (error) {
+        throw new SyncRequestError(`unreadable page from head office: ${(error as Error).message}`);
+      }
+      await this.applyPage(changes, response.cursor, collection === undefined);
+      if (received) for (const change of changes) received.add(keyOf(change));
       if (!collection) this.remaining = response.remaining;
       if (!response.hasMore) return;
     }
@@ -233,13 +251,16 @@ export class SyncClient {
    * behind a whole page. A collection re-download must not move the global cursor past
    * other collections' changes, so it stores none.
    */
-  private async applyPage(page: PullResponse, moveCursor: boolean): Promise<void> {
+  private async applyPage(changes: unknown[], pageCursor: number, moveCursor: boolean): Promise<void> {
     let invalid = 0;
-    for (let from = 0; from < page.changes.length || from === 0; from += APPLY_SLICE) {
-      const slice = page.changes.slice(from, from + APPLY_SLICE);
-      const last = from + APPLY_SLICE >= page.changes.length;
+    for (let from = 0; from < changes.length || from === 0; from += APPLY_SLICE) {
+      const slice = changes.slice(from, from + APPLY_SLICE);
+      const last = from + APPLY_SLICE >= changes.length;
       if (from > 0) await new Promise((done) => setImmediate(done));
-      invalid += this.deps.applier.apply(slice, moveCursor ? (last ? page.cursor : slice.at(-1)!.version) : undefined).invalid;
+      // A slice's cursor is its last change's version, when that is a sane one; otherwise
+      // the cursor waits for the page's end (a crash then re-applies, which is harmless).
+      const cursor = !moveCursor ? undefined : last ? pageCursor : versionOf(slice.at(-1), pageCursor);
+      invalid += this.deps.applier.apply(slice, cursor).invalid;
     }
     if (invalid > 0) this.deps.log.warn({ invalid }, 'skipped invalid changes from head office');
   }

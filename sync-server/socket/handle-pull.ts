@@ -2,7 +2,7 @@
  * `sync.pull`: the device's store's changes (and the all-stores ones) after its cursor.
  * The store comes from the credential, so no request can read another store's changes.
  */
-import { pullRequestSchema, type Change, type PullResponse, type SyncError } from '../../protocol/sync';
+import { pullRequestSchema, type PullResponse, type SyncError } from '../../protocol/sync';
 import type { ChangeQuery, ChangeRecord, StorageOps } from '../storage/sync-storage';
 import type { SyncContext } from '../sync-context';
 import type { DeviceSocket, PullProgress } from './device-socket';
@@ -34,7 +34,7 @@ export async function handlePull(context: SyncContext, socket: DeviceSocket, pay
       socket.data.recordedCursor = cursor;
       socket.data.recordedAt = now;
     }
-    return { changes: rows.map(toProtocolChange), cursor: next, hasMore, remaining: progress?.remaining ?? 0 };
+    return { changesJson: encodeChanges(rows), cursor: next, hasMore, remaining: progress?.remaining ?? 0 };
   });
   context.metrics.pullsServed += 1;
   return response;
@@ -58,8 +58,11 @@ async function estimateRemaining(tx: StorageOps, previous: PullProgress | null, 
   return { collection, after: next, remaining: await tx.countChangesSince({ ...query, after: next }), countedTo };
 }
 
-function toProtocolChange(row: ChangeRecord): Change {
-  return row.op === 'delete'
-    ? { version: row.version, collection: row.collection, key: row.key, op: 'delete' }
-    : { version: row.version, collection: row.collection, key: row.key, op: 'upsert', data: row.data };
+/** The page as protocol Change JSON, each upsert's stored JSON spliced in unparsed. */
+function encodeChanges(rows: readonly ChangeRecord[]): Buffer {
+  const items = rows.map((row) => {
+    const head = `{"version":${row.version},"collection":${JSON.stringify(row.collection)},"key":${JSON.stringify(row.key)}`;
+    return row.op === 'delete' ? `${head},"op":"delete"}` : `${head},"op":"upsert","data":${row.dataJson ?? 'null'}}`;
+  });
+  return Buffer.from(`[${items.join(',')}]`);
 }

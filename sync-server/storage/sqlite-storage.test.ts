@@ -40,7 +40,7 @@ describe('SqliteStorage', () => {
       expect(v2).toBeGreaterThan(v1);
       expect(rowCount()).toBe(1);
       expect(await storage.changesSince({ storeId: 'A', after: 0 }, 100)).toEqual([
-        { version: v2, storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', data: { n: 2 } },
+        { version: v2, storeId: 'A', collection: 'profiles', key: 'p1', op: 'upsert', dataJson: '{"n":2}' },
       ]);
       // A device that had v1 sees the replacement after its cursor.
       expect((await storage.changesSince({ storeId: 'A', after: v1 }, 100)).map((c) => c.version)).toEqual([v2]);
@@ -53,7 +53,7 @@ describe('SqliteStorage', () => {
       const v = await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'p1', op: 'delete' });
       expect(rowCount()).toBe(1);
       expect(await storage.changesSince({ storeId: 'A', after: 0 }, 100)).toEqual([
-        { version: v, storeId: 'A', collection: 'profiles', key: 'p1', op: 'delete', data: null },
+        { version: v, storeId: 'A', collection: 'profiles', key: 'p1', op: 'delete', dataJson: null },
       ]);
       expect(await storage.holdersOf('profiles', 'p1')).toEqual([]);
       expect(await storage.checksum('A', 'profiles')).toEqual({ count: 0, versionSum: 0 });

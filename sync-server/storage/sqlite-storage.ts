@@ -101,7 +101,7 @@ const toChange = (row: ChangeRow): ChangeRecord => ({
   collection: row.collection as Collection,
   key: row.key,
   op: row.op === 'delete' ? 'delete' : 'upsert',
-  data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+  dataJson: row.data,
 });
 
 const toEvent = (row: EventRow): StoredEvent => ({

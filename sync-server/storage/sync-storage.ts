@@ -101,7 +101,8 @@ export interface ChangeRecord {
   collection: Collection;
   key: string;
   op: 'upsert' | 'delete';
-  data: unknown;
+  /** The upsert's data as stored: JSON text, sent to devices without being parsed here. */
+  dataJson: string | null;
 }
 
 export interface ChangeQuery {

@@ -10,7 +10,18 @@ import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger } from '../../main/log/logger';
 import type { TrackEvent } from '../../protocol/events';
-import { SYNC_NAMESPACE, type Change, type ClientToServerEvents, type PairResponse, type PullResponse, type ServerToClientEvents, type UploadedEvent } from '../../protocol/sync';
+import {
+  decodeChanges,
+  SYNC_NAMESPACE,
+  type Change,
+  type ClientToServerEvents,
+  type PairResponse,
+  type PullRequest,
+  type PullResponse,
+  type ServerToClientEvents,
+  type SyncError,
+  type UploadedEvent,
+} from '../../protocol/sync';
 import { startSyncServer, type SyncServer, type SyncServerConfig } from '../server';
 
 export type DeviceClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -131,12 +142,23 @@ export function ask<E extends keyof ClientToServerEvents>(
   return timed.emitWithAck(event, request);
 }
 
+/** A pull's answer with its changes decoded (tests take head office's shapes on trust; the agent checks each). */
+export type DecodedPage = Omit<PullResponse, 'changesJson'> & { changes: Change[] };
+
+/** One `sync.pull`, its changes decoded; a refusal comes back as it is. */
+export async function pullPage(socket: DeviceClient, request: PullRequest, timeoutMs = 10_000): Promise<DecodedPage | SyncError> {
+  const response = await ask(socket, 'sync.pull', request, timeoutMs);
+  if ('error' in response) return response;
+  const { changesJson, ...rest } = response;
+  return { ...rest, changes: decodeChanges(changesJson) as Change[] };
+}
+
 /** Pulls from `cursor` until hasMore is false; returns every change and the final cursor. */
-export async function pullAll(socket: DeviceClient, cursor = 0, limit = 1000): Promise<{ changes: Change[]; cursor: number; pages: PullResponse[] }> {
+export async function pullAll(socket: DeviceClient, cursor = 0, limit = 1000): Promise<{ changes: Change[]; cursor: number; pages: DecodedPage[] }> {
   const changes: Change[] = [];
-  const pages: PullResponse[] = [];
+  const pages: DecodedPage[] = [];
   for (;;) {
-    const page = await ask(socket, 'sync.pull', { cursor, limit }, 10_000);
+    const page = await pullPage(socket, { cursor, limit });
     if ('error' in page) throw new Error(page.error);
     pages.push(page);
     changes.push(...page.changes);

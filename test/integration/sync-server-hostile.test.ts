@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_NAMES } from '../../protocol/events';
 import { MAX_UPLOAD_BATCH } from '../../protocol/sync';
 import {
-  ask, connectDevice, pairDevice, profileBody, pullAll, startTestServer, trackEvent, type DeviceClient, type TestServer,
+  ask, connectDevice, pairDevice, profileBody, pullAll, pullPage, startTestServer, trackEvent, type DeviceClient, type TestServer,
 } from '../../sync-server/testing/test-server';
 
 let test: TestServer | undefined;
@@ -87,7 +87,7 @@ describe('sync server: hostile devices', () => {
     main.close();
 
     const healthy = await connectDevice(test, device);
-    const page = await ask(healthy, 'sync.pull', { cursor: 0 });
+    const page = await pullPage(healthy, { cursor: 0 });
     expect(page).toMatchObject({ changes: [], hasMore: false });
     healthy.disconnect();
   });

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../protocol/sync';
 import {
-  ask, connectDevice, nextPoke, pairDevice, profileBody, pullAll, startTestServer, type TestServer,
+  ask, connectDevice, nextPoke, pairDevice, profileBody, pullAll, pullPage, startTestServer, type TestServer,
 } from '../../sync-server/testing/test-server';
 
 let test: TestServer | undefined;
@@ -59,7 +59,7 @@ describe('sync server: head office to stores', () => {
     expect(first).toMatchObject({ op: 'upsert', data: { id: ids[0], tier: 'platinum', firstName: 'Person1' } });
 
     // Nothing new: the same cursor comes back.
-    const empty = await ask(socket, 'sync.pull', { cursor, limit: 10 });
+    const empty = await pullPage(socket, { cursor, limit: 10 });
     expect(empty).toEqual({ changes: [], cursor, hasMore: false, remaining: 0 });
     // The admin sees the device caught up.
     const listed = (await test.admin('GET', '/api/devices')).body.devices;
@@ -72,7 +72,7 @@ describe('sync server: head office to stores', () => {
     const ids = await seedProfiles(test, 'S1', 30);
     const socket = await connectDevice(test, device);
     const page = async (cursor: number) => {
-      const response = await ask(socket, 'sync.pull', { cursor, limit: 10 });
+      const response = await pullPage(socket, { cursor, limit: 10 });
       if ('error' in response) throw new Error(response.error);
       return response;
     };
@@ -108,7 +108,7 @@ describe('sync server: head office to stores', () => {
     const { version } = await poke;
     expect(version).toBeGreaterThan(cursor);
 
-    const next = await ask(socket, 'sync.pull', { cursor });
+    const next = await pullPage(socket, { cursor });
     if ('error' in next) throw new Error(next.error);
     expect(next.changes).toHaveLength(1);
     expect(next.changes[0]).toMatchObject({
@@ -135,7 +135,7 @@ describe('sync server: head office to stores', () => {
     const socket = await connectDevice(test, a);
 
     const forgedRequest = { cursor: 0, storeId: 'B', store: 'B' } as { cursor: number };
-    const forged = await ask(socket, 'sync.pull', forgedRequest);
+    const forged = await pullPage(socket, forgedRequest);
     if ('error' in forged) throw new Error(forged.error);
     expect(forged.changes.map((c) => c.key).sort()).toEqual(['A-p1', 'A-p2']);
     const checksum = await ask(socket, 'sync.checksum', { collection: 'profiles', storeId: 'B' } as { collection: 'profiles' });
@@ -144,7 +144,7 @@ describe('sync server: head office to stores', () => {
     let poked = false;
     socket.on('sync.poke', () => (poked = true));
     await test.admin('PUT', '/api/profiles/B-p1', { tier: 'gold' });
-    const after = await ask(socket, 'sync.pull', { cursor: forged.cursor });
+    const after = await pullPage(socket, { cursor: forged.cursor });
     expect(after).toMatchObject({ changes: [], hasMore: false });
     expect(poked).toBe(false);
   });

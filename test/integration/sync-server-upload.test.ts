@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_NAMES } from '../../protocol/events';
 import {
-  ask, connectDevice, nextPoke, pairDevice, profileBody, pullAll, startTestServer, trackEvent, type TestServer,
+  ask, connectDevice, nextPoke, pairDevice, profileBody, pullAll, pullPage, startTestServer, trackEvent, type TestServer,
 } from '../../sync-server/testing/test-server';
 
 let test: TestServer | undefined;
@@ -111,7 +111,7 @@ describe('sync server: stores to head office', () => {
       points: 17,
       purchaseSummary: { lifetimeValue: 7.9, orderCount: 1, favouriteItems: [{ sku: 'LAT', name: 'Latte', count: 2 }, { sku: 'CRO', name: 'Croissant', count: 1 }] },
     };
-    const atB = await ask(socketB, 'sync.pull', { cursor: cursorB });
+    const atB = await pullPage(socketB, { cursor: cursorB });
     if ('error' in atB) throw new Error(atB.error);
     expect(atB.changes).toMatchObject([{ collection: 'profiles', key: 'p1', op: 'upsert', data: expected }]);
     // Store A, where the person just was, now holds them too (a visit puts them in scope).
@@ -145,7 +145,7 @@ describe('sync server: stores to head office', () => {
     expect(response).toMatchObject({ rejected: [] });
     await poke;
 
-    const page = await ask(socket, 'sync.pull', { cursor });
+    const page = await pullPage(socket, { cursor });
     if ('error' in page) throw new Error(page.error);
     expect(page.changes).toMatchObject([
       {
