@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Server } from 'socket.io';
 import { createLogger } from '../main/log/logger';
 import { pokeStores } from './changes/store-poker';
+import type { Pokes } from './changes/change-recorder';
+import { uploadGroupCommit } from './events/ingest-upload';
 import { HybridLogicalClock } from './clock/hlc';
 import { resolveConfig, type SyncServerConfig } from './config';
 import { buildHttpApp } from './http/build-http-app';
@@ -48,18 +50,21 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
 
   let closing = false;
   let namespace: DeviceNamespace | undefined;
+  const metrics = new SyncMetrics();
+  const poke = (pokes: Pokes): void => {
+    if (namespace) pokeStores(namespace, pokes);
+  };
   const context: SyncContext = {
     config,
     storage,
     hlc: new HybridLogicalClock(config.nodeId, config.now),
-    metrics: new SyncMetrics(),
+    metrics,
     log,
     pairing: new PairingService({ storage, codeKey, codeTtlMs: config.pairing.codeTtlMs, now: config.now }),
     devices: new ConnectedDevices(),
     inFlight: new InFlight(),
-    poke: (pokes) => {
-      if (namespace) pokeStores(namespace, pokes);
-    },
+    uploads: uploadGroupCommit({ storage, poke, log, metrics }),
+    poke,
     isClosing: () => closing,
   };
 

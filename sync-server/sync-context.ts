@@ -8,6 +8,7 @@ import type { SyncMetrics } from './metrics/sync-metrics';
 import type { PairingService } from './pairing/pairing-service';
 import type { ConnectedDevices } from './socket/connected-devices';
 import type { SyncStorage } from './storage/sync-storage';
+import type { GroupCommit } from './events/group-commit';
 
 export interface SyncContext {
   config: ResolvedSyncConfig;
@@ -18,6 +19,8 @@ export interface SyncContext {
   pairing: PairingService;
   devices: ConnectedDevices;
   inFlight: InFlight;
+  /** Every device's uploads are stored through this one group commit (events/group-commit.ts). */
+  uploads: GroupCommit;
   /** Tells stores to pull; call only after the transaction that wrote the changes committed. */
   poke(pokes: Pokes): void;
   /** True once shutdown began: no new uploads or connections. */

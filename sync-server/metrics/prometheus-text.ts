@@ -32,6 +32,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   metric('sync_identifier_conflicts_total', 'counter', 'Identifiers claimed by a second profile.', [['', counters.identifierConflicts]]);
   metric('sync_invalid_messages_total', 'counter', 'Socket messages refused before any work.', [['', counters.invalidMessages]]);
   metric('sync_upload_failures_total', 'counter', 'Upload batches that failed to store (not acknowledged).', [['', counters.uploadFailures]]);
+  metric('sync_upload_commits_total', 'counter', 'Transactions that stored upload batches (concurrent batches share one).', [['', counters.uploadCommits]]);
   metric(
     'sync_device_lag_versions',
     'gauge',

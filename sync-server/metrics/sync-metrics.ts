@@ -13,4 +13,6 @@ export class SyncMetrics {
   invalidMessages = 0;
   /** Upload batches that failed in storage (nothing acked; the device retries). */
   uploadFailures = 0;
+  /** Transactions that stored uploads: fewer than the uploads when several shared one (group commit). */
+  uploadCommits = 0;
 }

@@ -126,4 +126,17 @@ describe('SqliteStorage', () => {
     expect(await temp.storage.insertEvent({ ...event, seq: 2 })).toBe(false);
     expect(await temp.storage.getEvent(event.messageId)).toMatchObject({ seq: 1 });
   });
+
+  it('stores a list of events once per messageId, earlier in the list included, and says which were new', async () => {
+    const event = (messageId: string, seq: number): StoredEvent => ({
+      messageId, deviceId: 'd1', storeId: 'A', seq, event: 'Zone Entered',
+      userId: null, anonymousId: 'b1', originalTimestamp: '2030-01-01T00:00:00.000Z', sentAt: null,
+      receivedAt: '2030-01-01T00:00:01.000Z', timestamp: '2030-01-01T00:00:00.000Z', payload: null,
+    });
+    const [a, b, c] = ['0f6f3f0e-7d4b-4a57-9a53-5a8c1d0e2b11', '0f6f3f0e-7d4b-4a57-9a53-5a8c1d0e2b12', '0f6f3f0e-7d4b-4a57-9a53-5a8c1d0e2b13'];
+    expect(await temp.storage.insertEvent(event(a!, 1))).toBe(true);
+    expect(await temp.storage.insertEvents([event(a!, 2), event(b!, 3), event(c!, 4), event(b!, 5)])).toEqual([false, true, true, false]);
+    expect(await temp.storage.getEvent(b!)).toMatchObject({ seq: 3 });
+    expect(await temp.storage.insertEvents([])).toEqual([]);
+  });
 });

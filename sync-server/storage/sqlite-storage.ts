@@ -421,12 +421,7 @@ class SqliteStatements implements Synchronous<StorageOps> {
   // ---- Events ------------------------------------------------------------------------------------
 
   insertEvent(event: StoredEvent): boolean {
-    const result = this.sql(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      event.messageId, event.deviceId, event.storeId, event.seq, event.event, event.userId, event.anonymousId,
-      event.originalTimestamp, event.sentAt, event.receivedAt, event.timestamp,
-      event.payload === null ? null : JSON.stringify(event.payload),
-    );
-    return result.changes === 1;
+    return this.insertEvents([event])[0]!;
   }
 
   getEvent(messageId: string): StoredEvent | undefined {
@@ -450,6 +445,18 @@ class SqliteStatements implements Synchronous<StorageOps> {
        WHERE user_id = ? OR anonymous_id IN (SELECT anonymous_id FROM profile_aliases WHERE profile_id = ?)`,
     ).run(profileId, profileId);
     return result.changes;
+  }
+
+  insertEvents(events: readonly StoredEvent[]): boolean[] {
+    const insert = this.sql(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    return events.map(
+      (event) =>
+        insert.run(
+          event.messageId, event.deviceId, event.storeId, event.seq, event.event, event.userId, event.anonymousId,
+          event.originalTimestamp, event.sentAt, event.receivedAt, event.timestamp,
+          event.payload === null ? null : JSON.stringify(event.payload),
+        ).changes === 1,
+    );
   }
 }
 

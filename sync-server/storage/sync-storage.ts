@@ -203,6 +203,11 @@ export interface StorageOps {
   timeline(profileId: string, limit: number): Promise<StoredEvent[]>;
   /** Erasure: drops payload and ids of every event about the profile, keeping only the dedup key. */
   scrubEventsOf(profileId: string): Promise<number>;
+  /**
+   * insertEvent for each, in order, in one call (an upload's worth): for each, true when
+   * stored now, false when stored before, earlier in the list included.
+   */
+  insertEvents(events: readonly StoredEvent[]): Promise<boolean[]>;
 }
 
 export interface SyncStorage extends StorageOps {
