@@ -1,6 +1,6 @@
 /** Shared by the sync benchmarks: a head-office server with the per-IP limits lifted, and many paired raw devices. */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
@@ -98,7 +98,7 @@ export function zoneEvent(storeId: string, deviceId: string, at: string): Upload
     event: {
       type: 'track',
       event: 'Zone Entered',
-      messageId: randomUUID(),
+      messageId: timeOrderedUuid(), // as the agent's outbox makes them
       anonymousId: `beacon-${seq % 5000}`,
       context: {
         store: { id: storeId },

@@ -3,7 +3,7 @@
  * state change it records, so both land or neither does; synchronous=FULL and WAL make
  * a committed row survive a hard kill or power loss.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { EventContext, EventName, TrackEvent } from '../../protocol/events';
 import type { Db } from '../store/database';
 
@@ -58,7 +58,10 @@ export class Outbox {
     const event: TrackEvent = {
       type: 'track',
       event: input.event,
-      messageId: randomUUID(),
+      // Time-ordered (UUIDv7): head office keeps every messageId in a unique index, and ids
+      // that grow with time land at its end instead of rewriting pages all over the file
+      // (about a third of its CPU per stored event with random v4 ids).
+      messageId: timeOrderedUuid(),
       ...(input.userId !== undefined ? { userId: input.userId } : {}),
       ...(input.anonymousId !== undefined ? { anonymousId: input.anonymousId } : {}),
       context: { ...this.context, ...(input.screenId !== undefined ? { screen: { id: input.screenId } } : {}) },
