@@ -157,7 +157,7 @@ export const benchSyncFanout: BenchFunction = async ({ quick, log }) => {
       ],
       notes: [
         ...(missed > 0 ? [`${fmtInt(missed)} (round, device) pulls did not complete within ${ROUND_TIMEOUT_MS / 1000} s; ${pullErrors} pull errors.`] : []),
-        `Each sync.pull runs in its own BEGIN IMMEDIATE transaction on head office's one SQLite connection (serialised by the storage mutex) and, when the device's cursor moved, writes the device's cursor row, so a commit (fsync with synchronous=FULL) per device per change: ${fmtInt(deviceCount)} serial commits per edit. The spread between "poke received" and "change pulled" is that queue.`,
+        `Each sync.pull is a read in its own transaction on head office's one SQLite connection (serialised by the storage mutex); the devices' cursors are written once a second, all in one transaction (sync-server/devices/device-cursors.ts), rather than a commit (fsync) per device per change. The spread between "poke received" and "change pulled" is the ${fmtInt(deviceCount)} pulls queued on that connection and their answers on the wire.`,
       ],
       foreignCores: worstForeign(cpus),
     };

@@ -10,6 +10,7 @@ import { createLogger } from '../main/log/logger';
 import { pokeStores } from './changes/store-poker';
 import type { Pokes } from './changes/change-recorder';
 import { uploadGroupCommit } from './events/ingest-upload';
+import { DeviceCursors } from './devices/device-cursors';
 import { HybridLogicalClock } from './clock/hlc';
 import { resolveConfig, type SyncServerConfig } from './config';
 import { buildHttpApp } from './http/build-http-app';
@@ -37,6 +38,8 @@ export interface SyncServer {
 
 export const DATABASE_FILE = 'sync.sqlite';
 export const PAIRING_KEY_FILE = 'pairing-code.key';
+/** How often devices' pull progress is written (devices/device-cursors.ts). */
+const CURSOR_FLUSH_MS = 1000;
 
 export async function startSyncServer(input: SyncServerConfig): Promise<SyncServer> {
   const config = resolveConfig(input);
@@ -64,6 +67,7 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
     devices: new ConnectedDevices(),
     inFlight: new InFlight(),
     uploads: uploadGroupCommit({ storage, poke, log, metrics }),
+    cursors: new DeviceCursors(),
     poke,
     isClosing: () => closing,
   };
@@ -104,6 +108,13 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
       .catch((error: unknown) => log.error({ err: error }, 'visit sweep failed'));
   }, config.scope.sweepIntervalMs);
   sweep.unref();
+  const flushCursors = (): Promise<void> =>
+    context.cursors.flush(storage).then(
+      () => undefined,
+      (error: unknown) => log.error({ err: error }, 'device cursors could not be written; retrying'),
+    );
+  const cursorFlush = setInterval(() => void flushCursors(), CURSOR_FLUSH_MS);
+  cursorFlush.unref();
 
   log.info({ url, dataDir: config.dataDir }, 'sync server listening');
 
@@ -120,6 +131,8 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
       await io.close();
       await app.close();
       await context.inFlight.drain();
+      clearInterval(cursorFlush);
+      await flushCursors();
       await storage.close();
       log.info('sync server stopped');
     })();

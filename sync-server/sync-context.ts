@@ -9,6 +9,7 @@ import type { PairingService } from './pairing/pairing-service';
 import type { ConnectedDevices } from './socket/connected-devices';
 import type { SyncStorage } from './storage/sync-storage';
 import type { GroupCommit } from './events/group-commit';
+import type { DeviceCursors } from './devices/device-cursors';
 
 export interface SyncContext {
   config: ResolvedSyncConfig;
@@ -19,6 +20,8 @@ export interface SyncContext {
   pairing: PairingService;
   devices: ConnectedDevices;
   inFlight: InFlight;
+  /** Devices' pull progress, written once a second (devices/device-cursors.ts). */
+  cursors: DeviceCursors;
   /** Every device's uploads are stored through this one group commit (events/group-commit.ts). */
   uploads: GroupCommit;
   /** Tells stores to pull; call only after the transaction that wrote the changes committed. */

@@ -3,6 +3,7 @@
  * its store's latest change its last pull was (the lag, in versions).
  */
 import type { ConnectedDevices } from '../socket/connected-devices';
+import type { DeviceCursors } from './device-cursors';
 import { ALL_STORES, type DeviceRecord, type StorageOps } from '../storage/sync-storage';
 
 export interface DeviceStatus {
@@ -23,9 +24,17 @@ export interface DeviceStatus {
   eventsReceived: number;
 }
 
-export async function deviceStatuses(storage: Pick<StorageOps, 'listDevices' | 'latestVersions'>, connected: ConnectedDevices): Promise<DeviceStatus[]> {
+export async function deviceStatuses(
+  storage: Pick<StorageOps, 'listDevices' | 'latestVersions'>,
+  connected: ConnectedDevices,
+  cursors: DeviceCursors,
+): Promise<DeviceStatus[]> {
   const [devices, latest] = await Promise.all([storage.listDevices(), storage.latestVersions()]);
-  return devices.map((device) => toStatus(device, latest, connected));
+  return devices.map((device) => {
+    // A pull reported since the last write to the devices table is newer than the row.
+    const pulled = cursors.current(device.id);
+    return toStatus(pulled ? { ...device, lastCursor: pulled.cursor, lastSeenAt: pulled.at } : device, latest, connected);
+  });
 }
 
 function toStatus(device: DeviceRecord, latest: Record<string, number>, connected: ConnectedDevices): DeviceStatus {

@@ -16,6 +16,7 @@ import type { SyncContext } from '../sync-context';
 import { openTempStorage, type TempStorage } from '../testing/temp-storage';
 import { trackEvent } from '../testing/test-server';
 import { ingestUpload, uploadGroupCommit, type IngestOutcome } from './ingest-upload';
+import { DeviceCursors } from '../devices/device-cursors';
 
 const log = createLogger('ingest-upload-test', 'silent');
 const now = Date.parse('2030-01-01T12:00:00.000Z');
@@ -82,6 +83,7 @@ describe('ingestUpload', () => {
       log,
       inFlight: new InFlight(),
       uploads: uploadGroupCommit({ storage, poke, log, metrics }),
+      cursors: new DeviceCursors(),
       poke,
       isClosing: () => false,
     };

@@ -31,7 +31,7 @@ async function authenticate(context: SyncContext, socket: DeviceSocket): Promise
   if (!device || device.revokedAt !== null || device.credentialHash === null) return false;
   if (context.devices.isRevoked(deviceId)) return false;
   if (!credentialMatches(credential, device.credentialHash)) return false;
-  socket.data = { deviceId, storeId: device.storeId, appVersion: appVersion ?? device.appVersion, recordedCursor: device.lastCursor, recordedAt: 0, pullProgress: null };
+  socket.data = { deviceId, storeId: device.storeId, appVersion: appVersion ?? device.appVersion, pullProgress: null };
   await context.storage.markDeviceSeen(deviceId, new Date(context.config.now()).toISOString(), appVersion);
   return true;
 }

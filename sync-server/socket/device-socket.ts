@@ -7,10 +7,6 @@ export interface DeviceSocketData {
   deviceId: string;
   storeId: string;
   appVersion: string | null;
-  /** The cursor last written to the device's row, to skip rewriting an unchanged one. */
-  recordedCursor: number | null;
-  /** When it was written (ms): a snapshot's hundreds of pulls write it now and then, not each time. */
-  recordedAt: number;
   /** The last pull's `remaining`, so the next page of the same pass need not count again. */
   pullProgress: PullProgress | null;
 }

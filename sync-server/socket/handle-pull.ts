@@ -8,15 +8,11 @@ import type { SyncContext } from '../sync-context';
 import type { DeviceSocket, PullProgress } from './device-socket';
 import { invalid } from './safe-handler';
 
-/** A device's progress is written at most this often while it pages through a snapshot. */
-const RECORD_CURSOR_EVERY_MS = 5_000;
-
 export async function handlePull(context: SyncContext, socket: DeviceSocket, payload: unknown): Promise<PullResponse | SyncError> {
   const parsed = pullRequestSchema.safeParse(payload);
   if (!parsed.success) return invalid(context, `invalid sync.pull: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
   const { cursor, limit, collection } = parsed.data;
   const { deviceId, storeId } = socket.data;
-  const now = context.config.now();
   const response = await context.storage.transaction(async (tx): Promise<PullResponse> => {
     const query: ChangeQuery = { storeId, after: cursor, ...(collection ? { collection } : {}) };
     // One row more than asked says whether there is more, without counting.
@@ -26,16 +22,11 @@ export async function handlePull(context: SyncContext, socket: DeviceSocket, pay
     const next = rows.at(-1)?.version ?? cursor;
     const progress = hasMore ? await estimateRemaining(tx, socket.data.pullProgress, query, next, rows.length) : null;
     socket.data.pullProgress = progress;
-    // A full pull's cursor is what the device has applied: its lag. A one-collection
-    // re-download says nothing about that.
-    const { recordedCursor, recordedAt } = socket.data;
-    if (!collection && recordedCursor !== cursor && (!hasMore || now - recordedAt >= RECORD_CURSOR_EVERY_MS)) {
-      await tx.recordDeviceCursor(deviceId, cursor, new Date(now).toISOString());
-      socket.data.recordedCursor = cursor;
-      socket.data.recordedAt = now;
-    }
     return { changesJson: encodeChanges(rows), cursor: next, hasMore, remaining: progress?.remaining ?? 0 };
   });
+  // A full pull's cursor is what the device has applied: its lag. A one-collection
+  // re-download says nothing about that.
+  if (!collection) context.cursors.note(deviceId, cursor, new Date(context.config.now()).toISOString());
   context.metrics.pullsServed += 1;
   return response;
 }

@@ -17,7 +17,7 @@ export function registerDeviceRoutes(app: FastifyInstance, { context, admin }: R
     return reply.code(201).send(device);
   });
 
-  app.get('/api/devices', admin, async () => ({ devices: await deviceStatuses(context.storage, context.devices) }));
+  app.get('/api/devices', admin, async () => ({ devices: await deviceStatuses(context.storage, context.devices, context.cursors) }));
 
   app.post<{ Params: { deviceId: string } }>('/api/devices/:deviceId/revoke', admin, async (request) => {
     const { deviceId } = request.params;

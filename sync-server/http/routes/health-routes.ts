@@ -8,7 +8,7 @@ export function registerHealthRoutes(app: FastifyInstance, { context, admin }: R
   app.get('/healthz', async () => ({ ok: true }));
 
   app.get('/metrics', admin, async (_request, reply) => {
-    const statuses = await deviceStatuses(context.storage, context.devices);
+    const statuses = await deviceStatuses(context.storage, context.devices, context.cursors);
     const body = renderPrometheus({
       counters: context.metrics,
       connectedDevices: context.devices.count,
