@@ -10,6 +10,7 @@ import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
 import { canonicalBeacon, espresenseId, seededDataDir } from '../helpers/store-fixture';
 import { seedPurchases } from '../helpers/purchase-fixture';
 import { PROJECT_ROOT, spawnAgentProcess, type AgentProcess } from '../helpers/agent-process';
+import { scanWithWedge } from '../helpers/wedge-scanner';
 
 const MAYA_CARD = '2001234567893';
 const UNKNOWN_CARD = '2000000000770';
@@ -68,10 +69,7 @@ async function openKiosk(page: Page): Promise<void> {
 }
 
 /** A keyboard-wedge scanner: the code in a burst at ~8 ms a character, then Enter. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 8 });
-  await page.keyboard.press('Enter');
-}
+const scan = (page: Page, code: string): Promise<void> => scanWithWedge(page, code);
 
 test('a scan opens the right card with the usual order; staff edit and confirm it; one purchase lands in the outbox', async ({ page }) => {
   await openKiosk(page);

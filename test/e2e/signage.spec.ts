@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
 import { seededDataDir, espresenseId } from '../helpers/store-fixture';
 import { PROJECT_ROOT, spawnAgentProcess, type AgentProcess } from '../helpers/agent-process';
+import { scanWithWedge } from '../helpers/wedge-scanner';
 
 let broker: TestBroker;
 let agent: AgentProcess;
@@ -106,8 +107,7 @@ test('a loyalty card typed by a keyboard-wedge scanner greets the customer; slow
   await page.keyboard.type('2005555555553', { delay: 120 });
   await page.keyboard.press('Enter');
   // The scanner: a burst at ~8 ms a character, ended by Enter.
-  await page.keyboard.type('2009876543213', { delay: 8 });
-  await page.keyboard.press('Enter');
+  await scanWithWedge(page, '2009876543213');
   await expect(page.getByTestId('greeting')).toContainText('Sofia');
   const scans = outbox().filter((e) => e.event === 'Customer Recognized' && e.properties.method === 'scan');
   expect(scans.map((e) => e.userId)).toEqual(['p-scanned']);
