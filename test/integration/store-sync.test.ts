@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import { startAgent, type Agent } from '../../main/agent';
 import { parseAgentConfig } from '../../main/config/agent-config';
 import { createLogger } from '../../main/log/logger';
+import { DATABASE_FILE } from '../../sync-server/server';
+import { openSqliteStorage } from '../../sync-server/storage/sqlite-storage';
 import { startTestServer, type TestServer } from '../../sync-server/testing/test-server';
 import { until } from '../helpers/wait-for';
 
@@ -52,7 +54,12 @@ async function addProfile(id: string, firstName: string, loyalty: string, homeSt
   for (const store of homeStores) await ok(server!.admin('PUT', `/api/stores/${store}/profiles/${id}`, {}));
 }
 
-async function startStoreAgent(storeId: string, code: string | undefined, dataDir = mkdtempSync(join(tmpdir(), `soo-${storeId}-`))): Promise<Agent> {
+async function startStoreAgent(
+  storeId: string,
+  code: string | undefined,
+  dataDir = mkdtempSync(join(tmpdir(), `soo-${storeId}-`)),
+  pullBatch?: number,
+): Promise<Agent> {
   const agent = await startAgent(
     parseAgentConfig({
       storeId,
@@ -62,7 +69,7 @@ async function startStoreAgent(storeId: string, code: string | undefined, dataDi
         { id: 'entrance', rooms: ['entrance'] },
         { id: 'till', kind: 'kiosk', rooms: ['front-counter'] },
       ],
-      sync: { serverUrl: server!.server.url, ...(code ? { pairingCode: code } : {}), uploadBatch: 50 },
+      sync: { serverUrl: server!.server.url, ...(code ? { pairingCode: code } : {}), uploadBatch: 50, ...(pullBatch ? { pullBatch } : {}) },
     }),
     { log: createLogger('test', 'silent') },
   );
@@ -101,6 +108,36 @@ describe('store agents with head office', () => {
     expect(agent.status().sync.cursor).toBeGreaterThan(0);
     const reused = await server.admin('POST', '/api/pair', { code }, null);
     expect(reused.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('downloads a store bigger than a page completely: pages pulled ahead, applied in slices, cursor at the last change', async () => {
+    // Seeded straight into head office's change log (2,600 admin PUTs would be slow), before it opens.
+    const dataDir = mkdtempSync(join(tmpdir(), 'soo-head-office-'));
+    const storage = openSqliteStorage(join(dataDir, DATABASE_FILE));
+    await storage.createStore({ id: 'store-big', name: 'Big store', region: null, createdAt: new Date().toISOString() });
+    await storage.transaction(async (tx) => {
+      for (let i = 0; i < 2600; i++) {
+        const data = { id: `b-${i}`, ...profile(`b-${i}`, `Big${i}`, `BIG-${i}`), points: i };
+        await tx.putChange({ storeId: 'store-big', collection: 'profiles', key: data.id, op: 'upsert', data });
+      }
+    });
+    await storage.close();
+    server = await startTestServer({ dataDir });
+    // Pages of 2,000: the second is pulled while the first is applied in two 1,000-change slices.
+    const agent = await startStoreAgent('store-big', await pairingCode('store-big'), undefined, 2000);
+    await online(agent);
+    expect(agent.status().profiles).toBe(2600);
+    expect(agent.status().sync.remaining).toBe(0);
+    expect(localFirstName(agent, 'b-2599')).toBe('Big2599');
+    const db = new Database(agent.databaseFile, { readonly: true });
+    try {
+      // The cursor is the last change's version, and every row's version is recorded (the checksum held).
+      const last = db.prepare<[], { version: number }>("SELECT max(version) AS version FROM sync_rows WHERE collection = 'profiles'").get()!.version;
+      expect(agent.status().sync.cursor).toBe(last);
+      expect(db.prepare("SELECT count(*) AS n FROM sync_rows WHERE collection = 'profiles'").get()).toEqual({ n: 2600 });
+    } finally {
+      db.close();
+    }
   });
 
   it('pairs with a code typed on the device\'s own screen when none was configured', async () => {
