@@ -38,7 +38,7 @@ export interface SyncClientDeps {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Changes applied per transaction: about 25 ms of writing, the longest recognition waits for a sync. */
+/** Changes applied per transaction: 30–50 ms of writing on the benchmark machine, the longest recognition waits for a sync. */
 const APPLY_SLICE = 1000;
 
 /** The version of an unchecked change, if it is a plausible cursor (not beyond the page's). */
