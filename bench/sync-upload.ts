@@ -41,7 +41,7 @@ async function uploadCommits(server: ServerClient): Promise<number> {
   return Number(match[1]);
 }
 
-/** Each device uploads batches back to back (one in flight, like the agent's uploader) until the window closes. */
+/** Each device uploads batches back to back, two in flight (like the agent's uploader, main/sync/outbox-uploader.ts), until the window closes. */
 async function uploadPhase(devices: readonly BenchDevice[], batchSize: number, windowMs: number, server: ServerClient & { pid: number }): Promise<Phase> {
   const commitsBefore = await uploadCommits(server);
   let acked = 0;
@@ -54,9 +54,9 @@ async function uploadPhase(devices: readonly BenchDevice[], batchSize: number, w
   const deadline = start + BigInt(windowMs) * 1_000_000n;
   let lastAck = start;
   await Promise.all(
-    devices.map(async ({ paired, socket }) => {
-      // Bounded: the window closes, or 10,000 batches per device.
-      for (let n = 0; n < 10_000 && process.hrtime.bigint() < deadline; n++) {
+    devices.flatMap(({ paired, socket }) => [0, 1].map(async () => {
+      // Two lanes per device; bounded: the window closes, or 5,000 batches per lane.
+      for (let n = 0; n < 5_000 && process.hrtime.bigint() < deadline; n++) {
         const at = new Date().toISOString();
         const events: UploadedEvent[] = Array.from({ length: batchSize }, () => zoneEvent(paired.storeId, paired.deviceId, at));
         try {
@@ -73,7 +73,7 @@ async function uploadPhase(devices: readonly BenchDevice[], batchSize: number, w
           errors += 1;
         }
       }
-    }),
+    })),
   );
   const serverCores = serverMeter.stop();
   const cpu = meter.stop();
@@ -197,7 +197,7 @@ export const benchSyncUpload: BenchFunction = async ({ quick, log }) => {
         `Head office: the real sync server (startSyncServer) in its own Node process (bench/sync-server-child.ts, started by startBenchServerProcess), on 127.0.0.1 over a fresh data directory on this machine's temp disk: WAL, synchronous=FULL, so an ack means the batch survived power loss. Admin and pairing rate limits are raised (every simulated device is 127.0.0.1); nothing else is changed. The server stores uploads as it does in production: the batches that arrive while a transaction is being written are stored together in the next one (group commit, at most ${fmtInt(MAX_GROUP_EVENTS)} events, one fsync), and each batch is acked once the transaction it was in has committed.`,
         `Devices: raw socket.io-client connections (websocket transport) in the benchmark's process, each a store agent paired through the admin API (POST /api/stores, POST /api/stores/:id/devices, POST /api/pair) and connected to /device with its credential. ${1 + manyDevices} devices paired and connected in ${pairSeconds.toFixed(1)} s (not measured). The two processes share this machine's 2 cores: "cores" is the CPU each used over the phase (server process / benchmark and server together), from /proc.`,
         `Events: valid TrackEvents (protocol/events.ts envelope, "Zone Entered" with an anonymous beacon id, context.store.id = the device's store, fresh messageId each), generated per batch inside the window, in the benchmark's process.`,
-        `(a) one device uploads ${singleBatch}-event batches back to back (the next one after the previous ack) for ${windowMs / 1000} s; (b) ${manyDevices} devices (one per store) each upload ${manyBatch}-event batches back to back, one in flight per device, all concurrently, for ${windowMs / 1000} s. Batches in flight when the window closes are finished and counted. Rate = acked events / time from start to the last ack; only messageIds in an ack count. "commits" = upload transactions the server committed in the phase (sync_upload_commits_total from /metrics), with the acked events per commit.`,
+        `(a) one device uploads ${singleBatch}-event batches back to back (two in flight, as the agent's uploader sends them) for ${windowMs / 1000} s; (b) ${manyDevices} devices (one per store) each upload ${manyBatch}-event batches back to back, two in flight per device, all concurrently, for ${windowMs / 1000} s. Batches in flight when the window closes are finished and counted. Rate = acked events / time from start to the last ack; only messageIds in an ack count. "commits" = upload transactions the server committed in the phase (sync_upload_commits_total from /metrics), with the acked events per commit.`,
         'Check: at the end the server\'s events table is counted (read-only connection to its file) and must equal the total acked over (a) and (b).',
         `Limit: the same kind of rows inserted with a prepared INSERT OR IGNORE into head office's own events table (openSyncDatabase: same schema, indexes and pragmas, synchronous=FULL), ${fmtInt(rawRows)} rows per row of the table, same temp disk, in the benchmark's process with the server idle, generating the rows inside the timing as the devices do: the storage cost with the server (Socket.IO, validation, profile work, the mutex) taken out. Into a fresh file in ${singleBatch}-row transactions (one device's batch committed alone, as in (a)) and in ${fmtInt(MAX_GROUP_EVENTS)}-row transactions (a full group); and in ${fmtInt(MAX_GROUP_EVENTS)}-row transactions into a file first filled (synchronous=OFF, not timed, then checkpointed) with as many rows as the server's table held when (b) started, since each transaction rewrites every index page it touches and a larger table's random messageId index has more of them.`,
       ],

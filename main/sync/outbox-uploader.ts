@@ -11,22 +11,40 @@ export type DeviceSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export class SyncRequestError extends Error {}
 
+interface InFlight {
+  lastSeq: number;
+  response: Promise<UploadResponse | SyncError>;
+}
+
+/**
+ * Two batches in flight: the next one is on the wire while head office stores the one
+ * before, so it is never idle waiting for this store to read and send. Acks may settle in
+ * either order; each batch settles only its own events.
+ */
 export async function uploadOutbox(socket: DeviceSocket, outbox: Outbox, batchSize: number, timeoutMs = 30_000): Promise<number> {
-  let uploaded = 0;
-  let after = 0;
-  for (;;) {
+  const send = (after: number): InFlight | undefined => {
     const rows = outbox.readPending(after, batchSize);
-    if (rows.length === 0) return uploaded;
+    if (rows.length === 0) return undefined;
     const sentAt = new Date().toISOString();
     const events = rows.map((row) => ({ seq: row.seq, event: { ...row.event, sentAt } }));
-    const response = (await socket.timeout(timeoutMs).emitWithAck('outbox.upload', { events })) as UploadResponse | SyncError;
+    const response = socket.timeout(timeoutMs).emitWithAck('outbox.upload', { events }) as Promise<UploadResponse | SyncError>;
+    // Awaited in turn, or never if an earlier batch fails first: not an unhandled rejection.
+    response.catch(() => undefined);
+    return { lastSeq: rows.at(-1)!.seq, response };
+  };
+  let uploaded = 0;
+  let current = send(0);
+  while (current) {
+    // Whatever the server neither acks nor rejects stays pending; reading on past it means one bad row cannot stall the rest.
+    const following = send(current.lastSeq);
+    const response = await current.response;
     if ('error' in response) throw new SyncRequestError(`upload refused: ${response.error}`);
     outbox.settle(
       response.acked,
       response.rejected.flatMap((r) => (r.messageId ? [{ messageId: r.messageId, reason: r.reason }] : [])),
     );
     uploaded += response.acked.length;
-    // Whatever the server neither acked nor rejected stays pending; move past it so one bad row cannot stall the rest.
-    after = rows.at(-1)!.seq;
+    current = following;
   }
+  return uploaded;
 }
