@@ -15,6 +15,7 @@ import { fmtInt, fmtMiB } from './percentiles';
 import { ensureProfileFixture, fixtureEspresenseBeacon, fixtureLoyalty, RESULTS_DIR, workingCopy, type ProfileFixture } from './profiles-fixture';
 import { sleep, verdict, type BenchFunction } from './result';
 import { BENCH_SCREENS, espresenseId, espresensePayload, espresenseTopic, MAJOR, ROOMS } from './traffic';
+import { AGENT_NODE_FLAGS } from '../main/cli/agent-runtime-flags';
 
 /** 200 MB, decimal (= 190.7 MiB): the stricter reading of the goal. */
 const GOAL_BYTES = 200_000_000;
@@ -51,7 +52,10 @@ interface Runtime {
   args(entry: string): string[];
 }
 
-const TSX: Runtime = { label: 'node --import tsx main/cli/agent.ts', args: (entry) => ['--import', 'tsx', entry] };
+const TSX: Runtime = {
+  label: `node ${AGENT_NODE_FLAGS.join(' ')} --import tsx main/cli/agent.ts`,
+  args: (entry) => [...AGENT_NODE_FLAGS, '--import', 'tsx', entry],
+};
 
 const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.mjs', import.meta.url));
 
@@ -133,7 +137,7 @@ async function bundled(): Promise<Runtime & { entries: Record<string, string> }>
   });
   return {
     label: 'node on the same CLI bundled by esbuild',
-    args: (entry) => [entry],
+    args: (entry) => [...AGENT_NODE_FLAGS, entry],
     entries: { 'main/cli/agent.ts': join(outdir, 'agent-cli.mjs'), 'bench/idle-process.ts': join(outdir, 'idle-process.mjs') },
   };
 }
@@ -297,7 +301,7 @@ export const benchAgentMemory: BenchFunction = async ({ quick, log }) => {
     verdict: verdict(pass),
     headline: { result: `peak ${both(tsx.after.hwm)}, worst of ${tsxRuns.length} run${tsxRuns.length > 1 ? 's' : ''} (bundled: ${both(plain.after.hwm)})`, limit: `${fmtMiB(tsx.floor.rss)} (idle runtime + modules under tsx)` },
     method: [
-      `The agent CLI as its own process, \`${TSX.label} --config <file>\` as the brief runs it: dataDir = a fresh copy of the cached ${fmtInt(profiles)}-profile store (${fmtMiB(fixture.bytes)}), brokerUrl = a Mosquitto started for the run, SOO_LOG_LEVEL=silent; ready = its {"ready":true} stdout line. The run is repeated ${tsxRuns.length} time${tsxRuns.length > 1 ? 's' : ''} (each on a fresh copy, with a fresh broker) and the verdict is on every run: the resident set after the same work varies by tens of MiB between runs (V8's heap sizing, malloc). The same CLI bundled to plain JavaScript by esbuild (node_modules external, as the Electron build ships it) is measured the same way, once, for comparison; it is not part of the verdict.`,
+      `The agent CLI as its own process, \`${TSX.label} --config <file>\` as \`npm run agent\` and the Electron shell run it (the flags are main/cli/agent-runtime-flags.ts): dataDir = a fresh copy of the cached ${fmtInt(profiles)}-profile store (${fmtMiB(fixture.bytes)}), brokerUrl = a Mosquitto started for the run, SOO_LOG_LEVEL=silent; ready = its {"ready":true} stdout line. The run is repeated ${tsxRuns.length} time${tsxRuns.length > 1 ? 's' : ''} (each on a fresh copy, with a fresh broker) and the verdict is on every run: the resident set after the same work varies by tens of MiB between runs (V8's heap sizing, malloc). The same CLI bundled to plain JavaScript by esbuild (node_modules external, as the Electron build ships it) is measured the same way, once, for comparison; it is not part of the verdict.`,
       `Traffic: ${fmtInt(scans)} scans of distinct random customers' loyalty cards (GS1 in-store EAN-13 with a valid check digit, on \`store/scan/<screenId>\`, both screens) at 2,000 scans/s, interleaved with ${fmtInt(2 * scans)} ESPresense sightings of ${tsx.devices} devices at ~1 m (${KNOWN_DEVICES} other known customers' beacons, ${ANONYMOUS_DEVICES} anonymous). Done = all ${fmtInt(tsx.expectedVisits)} visits are in the SQLite file (read through a read-only connection); then 2 s idle, then VmRSS, VmHWM, RssAnon and RssFile from /proc/<pid>/status, then the V8 heap as the process reports it, and what is still live after a full GC (bench/heap-probe.mjs, preloaded with --expose-gc --import in every run including the floor, answers SIGUSR2; the GC runs after the RSS reading).`,
       'Floor: the same runtime with the agent\'s module graph imported and nothing started (bench/idle-process.ts). anon + file = RssAnon + RssFile: the file part is mostly the node binary and shared libraries (ICU, OpenSSL, better-sqlite3); SQLite reads the store with pread into its own page cache (capped at 16 MiB by the agent), which counts as anon.',
       'Sizes in MiB (2^20 bytes) and MB (10^6 bytes); the goal is read as 200 MB = 190.7 MiB.',

@@ -27,6 +27,7 @@ import { agentProcessEnv, configPathFrom, isDevMode, pickDisplay, rendererLocati
 import { allowedOriginFor, applyGuards, CONTENT_SECURITY_POLICY, isNavigationAllowed } from './navigation-guard';
 import { createRestartBudgetStore, type RestartBudgetStore } from './restart-budget';
 import { signageWindowOptions } from './window-options';
+import { AGENT_NODE_FLAGS } from '../cli/agent-runtime-flags';
 
 const log = createLogger('electron-main');
 
@@ -95,6 +96,7 @@ function run(): void {
     const child = utilityProcess.fork(AGENT_ENTRY, args, {
       serviceName: 'Store agent',
       stdio: 'inherit',
+      execArgv: [...AGENT_NODE_FLAGS],
       env: agentProcessEnv(process.env, dataDir),
     });
     const client = new AgentClient((message) => child.postMessage(message), {

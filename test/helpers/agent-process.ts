@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AgentConfigInput } from '../../main/config/agent-config';
+import { AGENT_NODE_FLAGS } from '../../main/cli/agent-runtime-flags';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -20,7 +21,7 @@ export interface AgentProcess {
 export async function spawnAgentProcess(config: AgentConfigInput & { dataDir: string }): Promise<AgentProcess> {
   const configFile = join(config.dataDir, 'agent.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/agent.ts', '--config', configFile], {
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, '--import', 'tsx', 'main/cli/agent.ts', '--config', configFile], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SOO_LOG_LEVEL: process.env.SOO_LOG_LEVEL ?? 'warn' },
