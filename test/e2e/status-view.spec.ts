@@ -11,6 +11,7 @@ import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
 import { seededDataDir, CUSTOMERS } from '../helpers/store-fixture';
 import { PROJECT_ROOT, spawnAgentProcess, type AgentProcess } from '../helpers/agent-process';
 import { startTestServer, type TestServer } from '../../sync-server/testing/test-server';
+import { FIRST_SYNC_POLL_MS } from '../../renderer/src/signage/first-sync';
 import type { AgentConfigInput } from '../../main/config/agent-config';
 
 const MAYA_CARD = '2001234567893';
@@ -211,6 +212,16 @@ test('on the signage, Ctrl+Shift+S opens the same view; a code typed into it is 
 });
 
 /**
+ * Runs the page's timers through ten of the strip's poll intervals at once instead of
+ * waiting them out: a screen still polling would have sent ten requests by the end. A
+ * round trip to the page afterwards lets frames it sent meanwhile reach the route first.
+ */
+async function stillNoneAfterTenPolls(page: Page): Promise<void> {
+  await page.clock.runFor(10 * FIRST_SYNC_POLL_MS);
+  await page.evaluate(() => undefined);
+}
+
+/**
  * Passes the page's bridge through to the real agent, counting `agent.status` requests
  * and putting `sync` into their answers: a store's first download of thousands of changes
  * is hard to catch in a test at the agent's real pace.
@@ -241,6 +252,8 @@ test('a store’s first download shows a progress strip over the content loop, g
   const agent = await startAgent(seededDataDir());
   let sync: Record<string, unknown> = { state: 'connecting', lastSyncAt: null, cursor: 0, remaining: 0, lastError: null };
   const bridge = await rewriteSyncStatus(page, () => sync);
+  // Time flows as usual, but can be fast-forwarded through the page's timers below.
+  await page.clock.install();
   try {
     await page.goto(`${agent.httpUrl}/?screen=entrance`);
     await expect(page.getByTestId('slide')).toBeVisible();
@@ -261,7 +274,7 @@ test('a store’s first download shows a progress strip over the content loop, g
     await expect(strip).toHaveCount(0, { timeout: 10_000 });
     await expect(page.getByTestId('slide')).toBeVisible();
     const asked = bridge.statusRequests();
-    await page.waitForTimeout(5_000);
+    await stillNoneAfterTenPolls(page);
     expect(bridge.statusRequests()).toBe(asked);
   } finally {
     await stopAgent(page, agent);
@@ -271,11 +284,12 @@ test('a store’s first download shows a progress strip over the content loop, g
 test('a store without head office asks for the status once, and shows no strip', async ({ page }) => {
   const agent = await startAgent(seededDataDir());
   const bridge = await rewriteSyncStatus(page, () => ({ state: 'not-configured', lastSyncAt: null, cursor: 0, remaining: 0, lastError: null }));
+  await page.clock.install();
   try {
     await page.goto(`${agent.httpUrl}/?screen=entrance`);
     await expect(page.getByTestId('slide')).toBeVisible();
     await expect.poll(() => bridge.statusRequests()).toBe(1);
-    await page.waitForTimeout(4_500);
+    await stillNoneAfterTenPolls(page);
     expect(bridge.statusRequests()).toBe(1);
     await expect(page.getByTestId('first-sync')).toHaveCount(0);
   } finally {

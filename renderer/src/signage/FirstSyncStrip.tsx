@@ -2,10 +2,7 @@ import { useState } from 'react';
 import type { AgentBridge } from '../../../protocol/bridge';
 import { readStatusReport } from '../status/status-report';
 import { useStatusPoll } from '../status/use-status-poll';
-import { firstSyncFraction, firstSyncMayCome, firstSyncUnderway, firstSyncWords, largestRemaining } from './first-sync';
-
-/** How often the screen asks while a store's first download may be under way. */
-export const FIRST_SYNC_POLL_MS = 2_000;
+import { FIRST_SYNC_POLL_MS, firstSyncFraction, firstSyncMayCome, firstSyncUnderway, firstSyncWords, largestRemaining } from './first-sync';
 
 /**
  * A discreet strip along the bottom while a new store downloads everything from head office

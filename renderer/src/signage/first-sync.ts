@@ -1,3 +1,6 @@
+/** How often the screen asks while a store's first download may be under way. */
+export const FIRST_SYNC_POLL_MS = 2_000;
+
 /** What the signage needs of the head-office link to show a store's first download. */
 export interface FirstSyncFacts {
   state: string | null;
