@@ -5,6 +5,9 @@
 import type { Identifier, IdentifierKind } from '../../protocol/identifiers';
 import type { Profile, PurchaseSummary } from '../../protocol/profile';
 import type { Db } from './database';
+import { profileWrite, type ProfileRecord, type ProfileValues, type ProfileWrite } from './profile-write';
+
+export type { ProfileRecord } from './profile-write';
 
 export interface StoredProfile {
   id: string;
@@ -69,16 +72,6 @@ function fromRow(row: ProfileRow): StoredProfile {
     },
   };
 }
-
-/** The profiles columns written by save, in statement order (id last, for the UPDATE's WHERE). */
-type ProfileValues = [
-  firstName: string, lastName: string | null, birthday: string | null, memberSince: string | null, tier: string | null,
-  points: number, lastVisitAt: string | null, visitCount: number, purchaseSummary: string | null, allergies: string | null,
-  preferences: string | null, greetPublic: number, personalisedOffers: number, tracking: number, updatedAt: string, id: string,
-];
-
-/** A validated profile; the care fields may be left out. */
-export type ProfileRecord = Omit<Profile, 'allergies' | 'preferences'> & { allergies?: string[]; preferences?: string[] };
 
 export class IdentifierConflictError extends Error {
   constructor(
@@ -182,42 +175,34 @@ export class ProfileStore {
    * gives this profile moves here even if a stale local copy had it elsewhere.
    */
   replaceFromHeadOffice(profile: ProfileRecord, now: Date = new Date()): void {
-    this.write(profile, now, true);
+    this.writeRow(profileWrite(profile, now.toISOString()), true);
+  }
+
+  /** The same, for a row already built from a checked profile (see main/sync/page-check.ts). */
+  replaceRowFromHeadOffice(row: ProfileWrite): void {
+    this.writeRow(row, true);
+  }
+
+  private write(profile: ProfileRecord, now: Date, claim: boolean): void {
+    this.writeRow(profileWrite(profile, now.toISOString()), claim);
   }
 
   /**
    * One profile row, its name in the search index and its identifiers. A new profile (every
    * one of a first sync) has no identifiers to clear and no old name to replace.
    */
-  private write(profile: ProfileRecord, now: Date, claim: boolean): void {
-    const values: ProfileValues = [
-      profile.firstName,
-      profile.lastName ?? null,
-      profile.birthday ?? null,
-      profile.memberSince ?? null,
-      profile.tier ?? null,
-      profile.points,
-      profile.lastVisitAt ?? null,
-      profile.visitCount,
-      profile.purchaseSummary ? JSON.stringify(profile.purchaseSummary) : null,
-      profile.allergies?.length ? JSON.stringify(profile.allergies) : null,
-      profile.preferences?.length ? JSON.stringify(profile.preferences) : null,
-      profile.consents.greetPublic ? 1 : 0,
-      profile.consents.personalisedOffers ? 1 : 0,
-      profile.consents.tracking ? 1 : 0,
-      now.toISOString(),
-      profile.id,
-    ];
-    const names = `${profile.firstName} ${profile.lastName ?? ''}`;
-    const existing = this.current.get(profile.id);
+  private writeRow({ values, identifiers }: ProfileWrite, claim: boolean): void {
+    const id = values[15];
+    const names = `${values[0]} ${values[1] ?? ''}`;
+    const existing = this.current.get(id);
     if (existing) {
       this.updateProfile.run(...values);
-      if (existing.first_name !== profile.firstName || existing.last_name !== (profile.lastName ?? null)) this.reindexName.run(names, existing.rowid);
-      this.dropIdentifiersOf(profile.id);
+      if (existing.first_name !== values[0] || existing.last_name !== values[1]) this.reindexName.run(names, existing.rowid);
+      this.dropIdentifiersOf(id);
     } else {
       this.indexName.run(this.insertProfile.run(...values).lastInsertRowid, names);
     }
-    for (const identifier of profile.identifiers) this.putIdentifier(identifier, profile.id, claim);
+    for (const identifier of identifiers) this.putIdentifier(identifier, id, claim);
   }
 
   /**
