@@ -12,6 +12,7 @@ import { Outbox } from '../main/outbox/outbox';
 import { openDatabase } from '../main/store/database';
 import { ProfileStore } from '../main/store/profile-store';
 import { ChangeApplier } from '../main/sync/change-applier';
+import { WorkerPageChecker } from '../main/sync/page-checker';
 import { SyncClient } from '../main/sync/sync-client';
 import { decodeChanges } from '../protocol/sync';
 import { DATABASE_FILE } from '../sync-server/server';
@@ -46,7 +47,7 @@ interface Pass {
  * own storage. Kept under bench/results/ (a million takes minutes to write) and copied
  * for each run, since pairing devices writes to it.
  */
-async function seededHeadOffice(profiles: number, log: (line: string) => void): Promise<{ file: string; seededSeconds: number | undefined }> {
+export async function seededHeadOffice(profiles: number, log: (line: string) => void): Promise<{ file: string; seededSeconds: number | undefined }> {
   const dir = join(RESULTS_DIR, `sync-snapshot-${profiles}-v${SEED_VERSION}`);
   const file = join(dir, DATABASE_FILE);
   if (existsSync(file)) return { file, seededSeconds: undefined };
@@ -98,7 +99,7 @@ async function pullOnly(socket: DeviceClient, serverPid: number): Promise<Pass> 
 }
 
 /** A fresh agent database and the agent's SyncClient, paired with a new code, until its first sync pass is done. */
-async function agentFirstSync(server: ServerProcess, agentFile: string): Promise<Pass & { stored: number; pulled: number }> {
+export async function agentFirstSync(server: ServerProcess, agentFile: string, worker = true): Promise<Pass & { stored: number; pulled: number }> {
   const added = await server.admin('POST', `/api/stores/${STORE}/devices`, { name: 'bench agent' });
   if (added.status !== 201) throw new Error(`device: ${added.status} ${JSON.stringify(added.body)}`);
   const db = openDatabase(agentFile);
@@ -110,6 +111,8 @@ async function agentFirstSync(server: ServerProcess, agentFile: string): Promise
     db,
     config: { serverUrl: server.url, pairingCode: added.body.pairingCode as string, uploadBatch: 500, pullBatch: PULL_BATCH, checksumEveryMs: 3_600_000 },
     applier, outbox, log, appVersion: '1.0.0',
+    // As `npm run agent` does: pages checked on the agent's worker thread.
+    ...(worker ? { pageChecker: new WorkerPageChecker(new URL('../main/sync/page-check-worker.ts', import.meta.url), log) } : {}),
     onIdentity: ({ storeId, deviceId }) => outbox.setIdentity(storeId, deviceId),
   });
   try {

@@ -38,6 +38,7 @@ import { KioskService, KioskRequestError, presentPerson } from './kiosk/kiosk-se
 import { ProfileSearch } from './kiosk/profile-search';
 import { ChangeApplier } from './sync/change-applier';
 import { SyncClient } from './sync/sync-client';
+import { WorkerPageChecker } from './sync/page-checker';
 import { readCredential } from './sync/device-credential';
 import { loadSyncedDocuments } from './sync/synced-documents';
 
@@ -62,6 +63,12 @@ export interface StartAgentOptions {
   log?: Logger;
   /** How often absence and dwell timeouts are checked (ms). */
   tickMs?: number;
+  /**
+   * The sync page worker's entry (main/sync/page-check-worker), as the entry point that
+   * started the agent finds it: a .ts file from source, a .js file when built. Without it,
+   * pages are checked on the agent's own thread.
+   */
+  pageCheckWorker?: URL;
 }
 
 function loadRules(config: AgentConfig): ReturnType<typeof compileRuleSet> {
@@ -246,6 +253,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   const sync: SyncClient | undefined = config.sync
     ? new SyncClient({
         db, config: config.sync, applier, outbox, log, appVersion: packageJson.version,
+        ...(options.pageCheckWorker ? { pageChecker: new WorkerPageChecker(options.pageCheckWorker, log) } : {}),
         onIdentity: ({ storeId, deviceId }) => {
           if (storeId !== config.storeId) log.warn({ configured: config.storeId, paired: storeId }, 'paired store id differs from the configured one; using the paired one');
           outbox.setIdentity(storeId, deviceId);

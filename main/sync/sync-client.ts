@@ -7,7 +7,6 @@
 import { io } from 'socket.io-client';
 import {
   COLLECTIONS,
-  decodeChanges,
   SYNC_NAMESPACE,
   type CollectionChecksum,
   type Collection,
@@ -23,6 +22,8 @@ import type { ChangeApplier } from './change-applier';
 import { forgetCredential, readCredential, saveCredential, type DeviceCredential } from './device-credential';
 import { pairDevice, PairingError } from './pairing';
 import { SyncRequestError, uploadOutbox, type DeviceSocket } from './outbox-uploader';
+import { versionOfChecked, type CheckedChange } from './page-check';
+import { inThreadPageChecker, type PageChecker } from './page-checker';
 
 export type SyncStatus = AgentStatus['sync'];
 
@@ -35,21 +36,30 @@ export interface SyncClientDeps {
   appVersion: string;
   /** Pairing told us who we are at head office: events from now on carry that identity. */
   onIdentity: (identity: { storeId: string; deviceId: string }) => void;
+  /** Where pages are parsed and validated; on this thread unless the agent brings a worker. */
+  pageChecker?: PageChecker;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Pages held at once: one being written, the next ones checked or on their way. */
+const PAGES_IN_HAND = 3;
 /** Changes applied per transaction: 30–50 ms of writing on the benchmark machine, the longest recognition waits for a sync. */
 const APPLY_SLICE = 1000;
 
-/** The version of an unchecked change, if it is a plausible cursor (not beyond the page's). */
-function versionOf(change: unknown, pageCursor: number): number | undefined {
-  const version = (change as { version?: unknown } | undefined)?.version;
-  return typeof version === 'number' && Number.isSafeInteger(version) && version > 0 && version <= pageCursor ? version : undefined;
+/** The cursor a slice ending in this change may store: its version, if it is not beyond the page's. */
+function sliceCursor(change: CheckedChange | undefined, pageCursor: number): number | undefined {
+  const version = change && versionOfChecked(change);
+  return version !== undefined && version <= pageCursor ? version : undefined;
 }
 
-function keyOf(change: unknown): string {
-  const key = (change as { key?: unknown } | undefined)?.key;
-  return typeof key === 'string' ? key : '';
+function keyOf(change: CheckedChange): string {
+  return change.kind === 'change' ? change.change.key : change.key;
+}
+
+/** A page as received, with its check already started (on the worker, when there is one). */
+interface PulledPage {
+  response: PullResponse;
+  checked: Promise<CheckedChange[]>;
 }
 
 export class SyncClient {
@@ -65,8 +75,10 @@ export class SyncClient {
   private checksumTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribeOutbox: () => void;
   private pairingCode: string | undefined;
+  private readonly checker: PageChecker;
 
   constructor(private readonly deps: SyncClientDeps) {
+    this.checker = deps.pageChecker ?? inThreadPageChecker;
     this.pairingCode = deps.config.pairingCode;
     // An event written while online goes up soon, in a batch with its neighbours.
     this.unsubscribeOutbox = deps.outbox.onAppend(() => this.scheduleUpload());
@@ -103,6 +115,7 @@ export class SyncClient {
     clearInterval(this.checksumTimer);
     this.socket?.disconnect();
     await this.running?.catch(() => undefined);
+    await this.checker.close();
   }
 
   private async connect(): Promise<void> {
@@ -218,27 +231,48 @@ export class SyncClient {
   }
 
   private async pull(socket: DeviceSocket, collection?: Collection, received?: Set<string>): Promise<void> {
-    const request = (cursor: number): Promise<PullResponse | SyncError> => {
-      const page = socket
-        .timeout(REQUEST_TIMEOUT_MS)
-        .emitWithAck('sync.pull', { cursor, limit: this.deps.config.pullBatch, ...(collection ? { collection } : {}) }) as Promise<PullResponse | SyncError>;
-      // Awaited later, or never if applying the page before it fails: not an unhandled rejection.
+    // Pages requested or received and not yet applied. Each page names the next one's cursor,
+    // so the next request goes out the moment a page lands (while an earlier one is still being
+    // checked or written), up to this many; past that, when a page is done.
+    let inHand = 0;
+    let waitingForRoom: PullResponse | undefined;
+    const queue: Array<Promise<PulledPage>> = [];
+    const request = (cursor: number): Promise<PulledPage> => {
+      inHand += 1;
+      const page = (
+        socket
+          .timeout(REQUEST_TIMEOUT_MS)
+          .emitWithAck('sync.pull', { cursor, limit: this.deps.config.pullBatch, ...(collection ? { collection } : {}) }) as Promise<PullResponse | SyncError>
+      ).then((response) => {
+        if ('error' in response) throw new SyncRequestError(`pull refused: ${response.error}`);
+        // Checking starts as the page lands, on the worker when there is one.
+        const checked = this.checker.check(response.changesJson);
+        checked.catch(() => undefined);
+        if (response.hasMore) {
+          if (inHand < PAGES_IN_HAND) queue.push(request(response.cursor));
+          else waitingForRoom = response;
+        }
+        return { response, checked };
+      });
+      // Awaited later, or never if applying an earlier page fails: not an unhandled rejection.
       page.catch(() => undefined);
       return page;
     };
-    let next = request(collection ? 0 : this.deps.applier.cursor());
+    queue.push(request(collection ? 0 : this.deps.applier.cursor()));
     for (;;) {
-      const response = await next;
-      if ('error' in response) throw new SyncRequestError(`pull refused: ${response.error}`);
-      // Ask for the next page before applying this one: head office reads and sends it while the store writes.
-      if (response.hasMore) next = request(response.cursor);
-      let changes: unknown[];
+      const { response, checked } = await queue.shift()!;
+      let changes: CheckedChange[];
       try {
-        changes = decodeChanges(response.changesJson);
+        changes = await checked;
       } catch (error) {
         throw new SyncRequestError(`unreadable page from head office: ${(error as Error).message}`);
       }
       await this.applyPage(changes, response.cursor, collection === undefined);
+      inHand -= 1;
+      if (waitingForRoom) {
+        queue.push(request(waitingForRoom.cursor));
+        waitingForRoom = undefined;
+      }
       if (received) for (const change of changes) received.add(keyOf(change));
       if (!collection) this.remaining = response.remaining;
       if (!response.hasMore) return;
@@ -251,7 +285,7 @@ export class SyncClient {
    * behind a whole page. A collection re-download must not move the global cursor past
    * other collections' changes, so it stores none.
    */
-  private async applyPage(changes: unknown[], pageCursor: number, moveCursor: boolean): Promise<void> {
+  private async applyPage(changes: CheckedChange[], pageCursor: number, moveCursor: boolean): Promise<void> {
     let invalid = 0;
     for (let from = 0; from < changes.length || from === 0; from += APPLY_SLICE) {
       const slice = changes.slice(from, from + APPLY_SLICE);
@@ -259,8 +293,8 @@ export class SyncClient {
       if (from > 0) await new Promise((done) => setImmediate(done));
       // A slice's cursor is its last change's version, when that is a sane one; otherwise
       // the cursor waits for the page's end (a crash then re-applies, which is harmless).
-      const cursor = !moveCursor ? undefined : last ? pageCursor : versionOf(slice.at(-1), pageCursor);
-      invalid += this.deps.applier.apply(slice, cursor).invalid;
+      const cursor = !moveCursor ? undefined : last ? pageCursor : sliceCursor(slice.at(-1), pageCursor);
+      invalid += this.deps.applier.applyChecked(slice, cursor).invalid;
     }
     if (invalid > 0) this.deps.log.warn({ invalid }, 'skipped invalid changes from head office');
   }

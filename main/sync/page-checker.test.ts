@@ -1,0 +1,72 @@
+/**
+ * WorkerPageChecker with a real worker thread: the agent's own page-check-worker (started
+ * from source the way `npm run agent` starts it), and a worker that dies with a page in
+ * hand, whose pages are then checked on the calling thread.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../log/logger';
+import { checkPage } from './page-check';
+import { WorkerPageChecker } from './page-checker';
+
+const consents = { greetPublic: false, personalisedOffers: false, tracking: false };
+const page = (from: number, count: number) =>
+  new TextEncoder().encode(JSON.stringify(Array.from({ length: count }, (_, i) => ({
+    version: from + i,
+    collection: 'profiles',
+    key: `p-${from + i}`,
+    op: 'upsert',
+    data: { id: `p-${from + i}`, firstName: 'Ana', consents, identifiers: [{ kind: 'loyalty', value: `L${from + i}` }] },
+  })).concat([{ version: from + count, collection: 'profiles', key: 'bad', op: 'upsert', data: { id: 'bad' } } as never])));
+
+/** Checked changes without the check's own timestamp, which differs between threads. */
+const comparable = (checked: ReturnType<typeof checkPage>) =>
+  checked.map((c) => (c.kind === 'profile' ? { ...c, profile: { ...c.profile, values: c.profile.values.slice(0, 14) } } : c));
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0)) await step();
+});
+
+describe('WorkerPageChecker', () => {
+  it('checks pages on the agent worker thread exactly as on the calling thread, several at once', async () => {
+    const errors: string[] = [];
+    const log = createLogger('test', 'silent');
+    log.error = ((obj: { reason?: string }) => errors.push(obj.reason ?? '')) as typeof log.error;
+    const checker = new WorkerPageChecker(new URL('./page-check-worker.ts', import.meta.url), log);
+    cleanup.push(() => checker.close());
+    const pages = [page(1, 300), page(400, 300), page(800, 5)];
+    const results = await Promise.all(pages.map((bytes) => checker.check(bytes)));
+    results.forEach((checked, i) => expect(comparable(checked)).toEqual(comparable(checkPage(pages[i]!))));
+    expect(results[0]!.at(-1)).toMatchObject({ kind: 'invalid', key: 'bad' });
+    // Had the worker failed to start, the pages would still be right, but checked here: it did not.
+    expect(errors).toEqual([]);
+  });
+
+  it('rejects an unreadable page with the reason, and goes on checking the next', async () => {
+    const checker = new WorkerPageChecker(new URL('./page-check-worker.ts', import.meta.url), createLogger('test', 'silent'));
+    cleanup.push(() => checker.close());
+    await expect(checker.check(new TextEncoder().encode('{"not":"an array"}'))).rejects.toThrow(/not a JSON array/);
+    expect(await checker.check(page(1, 2))).toHaveLength(3);
+  });
+
+  it('checks on the calling thread what a worker that died was holding, and everything after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'page-checker-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dying = join(dir, 'dying-worker.mjs');
+    // Takes the first page and exits without answering.
+    writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.once('message', () => process.exit(3));\n");
+    const reasons: string[] = [];
+    const log = createLogger('test', 'silent');
+    log.error = ((obj: { reason?: string }) => reasons.push(obj.reason ?? '')) as typeof log.error;
+    const checker = new WorkerPageChecker(pathToFileURL(dying), log);
+    cleanup.push(() => checker.close());
+    const first = await checker.check(page(1, 3));
+    expect(first.map((c) => c.kind)).toEqual(['profile', 'profile', 'profile', 'invalid']);
+    expect(reasons).toEqual(['sync page worker exited (3)']);
+    expect((await checker.check(page(10, 1)))[0]).toMatchObject({ kind: 'profile', key: 'p-10' });
+  });
+});
