@@ -3,7 +3,7 @@
  * state and touches no database: bytes in, checked changes out.
  */
 import { parentPort } from 'node:worker_threads';
-import { checkPage } from './page-check';
+import { checkPage, packChecked } from './page-check';
 import type { PageCheckReply, PageCheckRequest } from './page-checker';
 
 if (!parentPort) throw new Error('page-check-worker runs as a worker thread of the store agent');
@@ -12,7 +12,7 @@ const port = parentPort;
 port.on('message', ({ id, bytes }: PageCheckRequest) => {
   let reply: PageCheckReply;
   try {
-    reply = { id, checked: checkPage(bytes) };
+    reply = { id, packed: packChecked(checkPage(bytes)) };
   } catch (error) {
     reply = { id, error: (error as Error).message };
   }

@@ -1,6 +1,6 @@
 /** checkPage: a page off the wire becomes rows to write, other changes to apply, and refusals with a reason. */
 import { describe, expect, it } from 'vitest';
-import { checkPage } from './page-check';
+import { checkPage, packChecked, unpackChecked } from './page-check';
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const consents = { greetPublic: true, personalisedOffers: false, tracking: true };
@@ -48,5 +48,22 @@ describe('checkPage', () => {
   it('throws on a page that is not a JSON array', () => {
     expect(() => checkPage(encode({ changes: [] }))).toThrow(/not a JSON array/);
     expect(() => checkPage(new TextEncoder().encode('[{"version":'))).toThrow();
+  });
+});
+
+describe('packChecked / unpackChecked', () => {
+  it('round-trips profiles with any number of identifiers, changes and refusals, in order', () => {
+    const checked = checkPage(encode([
+      { version: 1, collection: 'profiles', key: 'p-1', op: 'upsert', data: { ...profile, identifiers: [{ kind: 'loyalty', value: 'L1' }, { kind: 'app', value: 'A1' }, { kind: 'phone', value: '+44 7700 900123' }] } },
+      { version: 2, collection: 'profiles', key: 'p-9', op: 'delete' },
+      { version: 3, collection: 'profiles', key: 'p-3', op: 'upsert', data: { ...profile, id: 'p-3', lastName: undefined, tier: 'gold', allergies: ['peanuts'] } },
+      { version: 4, collection: 'profiles', op: 'upsert' },
+    ]), AT);
+    expect(unpackChecked(packChecked(checked))).toEqual(checked);
+    expect(unpackChecked([])).toEqual([]);
+  });
+
+  it('refuses a packed page it cannot read rather than misreading it', () => {
+    expect(() => unpackChecked([7, 'x'])).toThrow(/unknown tag 7/);
   });
 });

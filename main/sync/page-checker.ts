@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/logger';
-import { checkPage, type CheckedChange } from './page-check';
+import { checkPage, unpackChecked, type CheckedChange, type PackedChanges } from './page-check';
 
 export interface PageChecker {
   check(bytes: Uint8Array): Promise<CheckedChange[]>;
@@ -19,7 +19,7 @@ export interface PageCheckRequest {
   bytes: Uint8Array;
 }
 
-export type PageCheckReply = { id: number; checked: CheckedChange[] } | { id: number; error: string };
+export type PageCheckReply = { id: number; packed: PackedChanges } | { id: number; error: string };
 
 export const inThreadPageChecker: PageChecker = {
   check: (bytes) => Promise.resolve().then(() => checkPage(bytes)),
@@ -79,8 +79,15 @@ export class WorkerPageChecker implements PageChecker {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
-    if ('error' in reply) waiting.reject(new Error(reply.error));
-    else waiting.resolve(reply.checked);
+    if ('error' in reply) {
+      waiting.reject(new Error(reply.error));
+      return;
+    }
+    try {
+      waiting.resolve(unpackChecked(reply.packed));
+    } catch (error) {
+      waiting.reject(error as Error);
+    }
   }
 
   /** The worker is gone: what it was checking is checked here, as is everything after. */
