@@ -1,7 +1,8 @@
 /**
  * WorkerPageChecker with a real worker thread: the agent's own page-check-worker (started
- * from source the way `npm run agent` starts it), and a worker that dies with a page in
- * hand, whose pages are then checked on the calling thread.
+ * from source the way `npm run agent` starts it) for big pages only and only while pages
+ * come, and a worker that dies with a page in hand, whose pages are then checked on the
+ * calling thread.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ describe('WorkerPageChecker', () => {
     const errors: string[] = [];
     const log = createLogger('test', 'silent');
     log.error = ((obj: { reason?: string }) => errors.push(obj.reason ?? '')) as typeof log.error;
-    const checker = new WorkerPageChecker(new URL('./page-check-worker.ts', import.meta.url), log);
+    const checker = new WorkerPageChecker(new URL('./page-check-worker.ts', import.meta.url), log, { inThreadBelowBytes: 0 });
     cleanup.push(() => checker.close());
     const pages = [page(1, 300), page(400, 300), page(800, 5)];
     const results = await Promise.all(pages.map((bytes) => checker.check(bytes)));
@@ -44,10 +45,11 @@ describe('WorkerPageChecker', () => {
     expect(results[0]!.at(-1)).toMatchObject({ kind: 'invalid', key: 'bad' });
     // Had the worker failed to start, the pages would still be right, but checked here: it did not.
     expect(errors).toEqual([]);
+    expect(checker.workerRunning).toBe(true);
   });
 
   it('rejects an unreadable page with the reason, and goes on checking the next', async () => {
-    const checker = new WorkerPageChecker(new URL('./page-check-worker.ts', import.meta.url), createLogger('test', 'silent'));
+    const checker = new WorkerPageChecker(new URL('./page-check-worker.ts', import.meta.url), createLogger('test', 'silent'), { inThreadBelowBytes: 0 });
     cleanup.push(() => checker.close());
     await expect(checker.check(new TextEncoder().encode('{"not":"an array"}'))).rejects.toThrow(/not a JSON array/);
     expect(await checker.check(page(1, 2))).toHaveLength(3);
@@ -62,11 +64,32 @@ describe('WorkerPageChecker', () => {
     const reasons: string[] = [];
     const log = createLogger('test', 'silent');
     log.error = ((obj: { reason?: string }) => reasons.push(obj.reason ?? '')) as typeof log.error;
-    const checker = new WorkerPageChecker(pathToFileURL(dying), log);
+    const checker = new WorkerPageChecker(pathToFileURL(dying), log, { inThreadBelowBytes: 0 });
     cleanup.push(() => checker.close());
     const first = await checker.check(page(1, 3));
     expect(first.map((c) => c.kind)).toEqual(['profile', 'profile', 'profile', 'invalid']);
     expect(reasons).toEqual(['sync page worker exited (3)']);
     expect((await checker.check(page(10, 1)))[0]).toMatchObject({ kind: 'profile', key: 'p-10' });
+    expect(checker.workerRunning).toBe(false);
+  });
+
+  it('starts a worker only for big pages, and stops it when no page has come for a while', async () => {
+    const worker = new URL('./page-check-worker.ts', import.meta.url);
+    const checker = new WorkerPageChecker(worker, createLogger('test', 'silent'), { inThreadBelowBytes: 20_000, idleMs: 50 });
+    cleanup.push(() => checker.close());
+    const small = page(1, 3);
+    const big = page(100, 200);
+    expect(small.byteLength).toBeLessThan(20_000);
+    expect(big.byteLength).toBeGreaterThan(20_000);
+
+    expect(await checker.check(small)).toHaveLength(4);
+    expect(checker.workerRunning).toBe(false);
+    expect(await checker.check(big)).toHaveLength(201);
+    expect(checker.workerRunning).toBe(true);
+    await expect.poll(() => checker.workerRunning).toBe(false);
+    // A later catch-up starts a new one.
+    const again = checker.check(page(500, 200));
+    expect(checker.workerRunning).toBe(true);
+    expect((await again)[0]).toMatchObject({ kind: 'profile', key: 'p-500' });
   });
 });
