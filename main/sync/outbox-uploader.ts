@@ -25,6 +25,8 @@ export async function uploadOutbox(socket: DeviceSocket, outbox: Outbox, batchSi
   const send = (after: number): InFlight | undefined => {
     const rows = outbox.readPending(after, batchSize);
     if (rows.length === 0) return undefined;
+    // socket.io-client would hold it until the timeout; the events stay pending for the next pass.
+    if (!socket.connected) throw new SyncRequestError('head office link down');
     const sentAt = new Date().toISOString();
     const events = rows.map((row) => ({ seq: row.seq, event: { ...row.event, sentAt } }));
     const response = socket.timeout(timeoutMs).emitWithAck('outbox.upload', { events }) as Promise<UploadResponse | SyncError>;

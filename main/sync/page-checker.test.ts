@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/logger';
 import { checkPage } from './page-check';
-import { WorkerPageChecker } from './page-checker';
+import { inThreadPageChecker, WorkerPageChecker } from './page-checker';
 
 const consents = { greetPublic: false, personalisedOffers: false, tracking: false };
 const page = (from: number, count: number) =>
@@ -23,9 +23,9 @@ const page = (from: number, count: number) =>
     data: { id: `p-${from + i}`, firstName: 'Ana', consents, identifiers: [{ kind: 'loyalty', value: `L${from + i}` }] },
   })).concat([{ version: from + count, collection: 'profiles', key: 'bad', op: 'upsert', data: { id: 'bad' } } as never])));
 
-/** Checked changes without the check's own timestamp, which differs between threads. */
+/** Checked changes without the check's own timestamp (values[14]), which differs between threads. */
 const comparable = (checked: ReturnType<typeof checkPage>) =>
-  checked.map((c) => (c.kind === 'profile' ? { ...c, profile: { ...c.profile, values: c.profile.values.slice(0, 14) } } : c));
+  checked.map((c) => (c.kind === 'profile' ? { ...c, profile: { ...c.profile, values: [...c.profile.values.slice(0, 14), c.profile.values[15]] } } : c));
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -91,5 +91,36 @@ describe('WorkerPageChecker', () => {
     const again = checker.check(page(500, 200));
     expect(checker.workerRunning).toBe(true);
     expect((await again)[0]).toMatchObject({ kind: 'profile', key: 'p-500' });
+  });
+
+  it('checks here, saying why once, when a worker cannot even be started', async () => {
+    const reasons: string[] = [];
+    const log = createLogger('test', 'silent');
+    log.error = ((obj: { reason?: string }) => reasons.push(obj.reason ?? '')) as typeof log.error;
+    // Not a file: the Worker constructor throws at once rather than failing later.
+    const checker = new WorkerPageChecker(new URL('http://127.0.0.1/page-check-worker.js'), log, { inThreadBelowBytes: 0 });
+    cleanup.push(() => checker.close());
+    expect((await checker.check(page(1, 2))).map((c) => c.kind)).toEqual(['profile', 'profile', 'invalid']);
+    expect((await checker.check(page(5, 1)))[0]).toMatchObject({ kind: 'profile', key: 'p-5' });
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/could not start/);
+    expect(checker.workerRunning).toBe(false);
+  });
+});
+
+describe('inThreadPageChecker', () => {
+  it('yields between chunks of a big page, so the agent is not held for the whole page', async () => {
+    let yielded = false;
+    setImmediate(() => (yielded = true));
+    const checked = await inThreadPageChecker.check(page(1, 2500));
+    expect(checked).toHaveLength(2501);
+    expect(yielded).toBe(true);
+  });
+
+  it('checks a small page without waiting for the next turn', async () => {
+    let yielded = false;
+    setImmediate(() => (yielded = true));
+    expect(await inThreadPageChecker.check(page(1, 10))).toHaveLength(11);
+    expect(yielded).toBe(false);
   });
 });

@@ -211,6 +211,7 @@ export class SyncClient {
         const socket = this.socket;
         if (!socket?.connected) return;
         await this.pull(socket);
+        if (this.stopped) return;
         await uploadOutbox(socket, this.deps.outbox, this.deps.config.uploadBatch, REQUEST_TIMEOUT_MS);
         if (verifyChecksums || this.lastSyncAt === null) await this.verifyChecksums(socket);
         this.lastSyncAt = new Date().toISOString();
@@ -239,11 +240,14 @@ export class SyncClient {
     const queue: Array<Promise<PulledPage>> = [];
     const request = (cursor: number): Promise<PulledPage> => {
       inHand += 1;
-      const page = (
-        socket
-          .timeout(REQUEST_TIMEOUT_MS)
-          .emitWithAck('sync.pull', { cursor, limit: this.deps.config.pullBatch, ...(collection ? { collection } : {}) }) as Promise<PullResponse | SyncError>
-      ).then((response) => {
+      // socket.io-client would hold a request made on a closed socket until its timeout; a
+      // page held back for room is asked for after a write, when the link may be gone.
+      const sent: Promise<PullResponse | SyncError> = socket.connected
+        ? (socket
+            .timeout(REQUEST_TIMEOUT_MS)
+            .emitWithAck('sync.pull', { cursor, limit: this.deps.config.pullBatch, ...(collection ? { collection } : {}) }) as Promise<PullResponse | SyncError>)
+        : Promise.reject(new SyncRequestError('head office link down'));
+      const page = sent.then((response) => {
         if ('error' in response) throw new SyncRequestError(`pull refused: ${response.error}`);
         // Checking starts as the page lands, on the worker when there is one.
         const checked = this.checker.check(response.changesJson);
@@ -260,6 +264,8 @@ export class SyncClient {
     };
     queue.push(request(collection ? 0 : this.deps.applier.cursor()));
     for (;;) {
+      // Stopping: what is in hand is dropped (head office sends it again from the cursor).
+      if (this.stopped) return;
       const { response, checked } = await queue.shift()!;
       let changes: CheckedChange[];
       try {
@@ -291,6 +297,8 @@ export class SyncClient {
       const slice = changes.slice(from, from + APPLY_SLICE);
       const last = from + APPLY_SLICE >= changes.length;
       if (from > 0) await new Promise((done) => setImmediate(done));
+      // Stopping: the cursor covers the slices written so far.
+      if (this.stopped) return;
       // A slice's cursor is its last change's version, when that is a sane one; otherwise
       // the cursor waits for the page's end (a crash then re-applies, which is harmless).
       const cursor = !moveCursor ? undefined : last ? pageCursor : sliceCursor(slice.at(-1), pageCursor);
