@@ -70,7 +70,11 @@ export const MAX_PULL_LIMIT = 5000;
 export const MAX_UPLOAD_BATCH = 1000;
 
 export const pullRequestSchema = z.object({
-  /** Last version applied; 0 for a snapshot. */
+  /**
+   * Continue after this version; 0 for a snapshot. A device catching up asks for the next
+   * page as soon as one lands, so this is the last version it has received: its durable,
+   * applied cursor may trail it by the pages it holds (at most a few).
+   */
   cursor: z.number().int().nonnegative(),
   limit: z.number().int().positive().max(MAX_PULL_LIMIT).default(1000),
   /**
