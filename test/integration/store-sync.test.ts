@@ -90,6 +90,24 @@ function localFirstName(agent: Agent, profileId: string): string | undefined {
   }
 }
 
+/**
+ * A head-office data directory whose change log holds `count` profiles b-0… of store-big,
+ * written straight into it before it opens (that many admin PUTs would be slow).
+ */
+async function seededBigStore(count: number): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'soo-head-office-'));
+  const storage = openSqliteStorage(join(dataDir, DATABASE_FILE));
+  await storage.createStore({ id: 'store-big', name: 'Big store', region: null, createdAt: new Date().toISOString() });
+  await storage.transaction(async (tx) => {
+    for (let i = 0; i < count; i++) {
+      const data = { id: `b-${i}`, ...profile(`b-${i}`, `Big${i}`, `BIG-${i}`), points: i };
+      await tx.putChange({ storeId: 'store-big', collection: 'profiles', key: data.id, op: 'upsert', data });
+    }
+  });
+  await storage.close();
+  return dataDir;
+}
+
 const online = (agent: Agent) => until(() => agent.status().sync.state === 'online' && agent.status().sync.lastSyncAt !== null, 'agent online and synced', 15_000);
 
 describe('store agents with head office', () => {
@@ -115,18 +133,7 @@ describe('store agents with head office', () => {
   });
 
   it('downloads a store bigger than a page completely: pages pulled ahead, applied in slices, cursor at the last change', async () => {
-    // Seeded straight into head office's change log (2,600 admin PUTs would be slow), before it opens.
-    const dataDir = mkdtempSync(join(tmpdir(), 'soo-head-office-'));
-    const storage = openSqliteStorage(join(dataDir, DATABASE_FILE));
-    await storage.createStore({ id: 'store-big', name: 'Big store', region: null, createdAt: new Date().toISOString() });
-    await storage.transaction(async (tx) => {
-      for (let i = 0; i < 2600; i++) {
-        const data = { id: `b-${i}`, ...profile(`b-${i}`, `Big${i}`, `BIG-${i}`), points: i };
-        await tx.putChange({ storeId: 'store-big', collection: 'profiles', key: data.id, op: 'upsert', data });
-      }
-    });
-    await storage.close();
-    server = await startTestServer({ dataDir });
+    server = await startTestServer({ dataDir: await seededBigStore(2600) });
     // Pages of 2,000: the second is pulled while the first is applied in two 1,000-change slices.
     const agent = await startStoreAgent('store-big', await pairingCode('store-big'), undefined, 2000);
     await online(agent);
@@ -145,17 +152,7 @@ describe('store agents with head office', () => {
   });
 
   it('stops in the middle of a first sync with pages in hand and on the worker; restarted, it finishes from its cursor', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'soo-head-office-'));
-    const storage = openSqliteStorage(join(dataDir, DATABASE_FILE));
-    await storage.createStore({ id: 'store-big', name: 'Big store', region: null, createdAt: new Date().toISOString() });
-    await storage.transaction(async (tx) => {
-      for (let i = 0; i < 30_000; i++) {
-        const data = { id: `b-${i}`, ...profile(`b-${i}`, `Big${i}`, `BIG-${i}`) };
-        await tx.putChange({ storeId: 'store-big', collection: 'profiles', key: data.id, op: 'upsert', data });
-      }
-    });
-    await storage.close();
-    server = await startTestServer({ dataDir });
+    server = await startTestServer({ dataDir: await seededBigStore(30_000) });
     const failures: string[] = [];
     const log = createLogger('test', 'silent');
     log.error = ((obj: unknown, msg?: string) => failures.push(String(msg ?? obj))) as typeof log.error;
