@@ -211,7 +211,6 @@ export class SyncClient {
         const socket = this.socket;
         if (!socket?.connected) return;
         await this.pull(socket);
-        if (this.stopped) return;
         await uploadOutbox(socket, this.deps.outbox, this.deps.config.uploadBatch, REQUEST_TIMEOUT_MS);
         if (verifyChecksums || this.lastSyncAt === null) await this.verifyChecksums(socket);
         this.lastSyncAt = new Date().toISOString();
@@ -264,8 +263,10 @@ export class SyncClient {
     };
     queue.push(request(collection ? 0 : this.deps.applier.cursor()));
     for (;;) {
-      // Stopping: what is in hand is dropped (head office sends it again from the cursor).
-      if (this.stopped) return;
+      // Stopping: what is in hand is dropped (head office sends it again from the cursor). An
+      // unfinished pull must not look finished: a collection re-download would then remove
+      // every key it had not reached yet.
+      if (this.stopped) throw new SyncRequestError('stopping');
       const { response, checked } = await queue.shift()!;
       let changes: CheckedChange[];
       try {
@@ -274,6 +275,7 @@ export class SyncClient {
         throw new SyncRequestError(`unreadable page from head office: ${(error as Error).message}`);
       }
       await this.applyPage(changes, response.cursor, collection === undefined);
+      if (this.stopped) throw new SyncRequestError('stopping');
       inHand -= 1;
       if (waitingForRoom) {
         queue.push(request(waitingForRoom.cursor));
@@ -322,6 +324,7 @@ export class SyncClient {
   }
 
   private fail(error: Error): void {
+    if (this.stopped) return;
     this.lastError = error.message;
     this.deps.log.warn({ error: error.message }, 'sync pass failed; retrying');
     if (this.socket?.connected && !this.stopped) setTimeout(() => this.sync(), 5_000).unref();
