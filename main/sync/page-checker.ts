@@ -48,13 +48,9 @@ export const inThreadPageChecker: PageChecker = {
   close: () => Promise.resolve(),
 };
 
-/**
- * The agent run from source (tsx): a worker does not inherit tsx's loader (tsx issue #354),
- * so it registers it before importing the .ts entry. The built agent starts the .js directly.
- */
+/** From source, a .ts entry is started through source-worker.mjs, which brings tsx's loader. */
 function fromSource(workerUrl: URL): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); });`, { eval: true });
+  return new Worker(new URL('./source-worker.mjs', import.meta.url), { workerData: { entry: workerUrl.href } });
 }
 
 interface Pending {
