@@ -191,7 +191,7 @@ export class ProfileStore {
    * Profiles written meanwhile are indexed by the writes themselves up to the step reached,
    * and by a later step above it.
    */
-  buildDeferredSearchIndex(maxRows = 50_000): boolean {
+  buildDeferredSearchIndex(maxRows = 20_000): boolean {
     const deferred = this.deferred;
     if (!deferred) return true;
     const top = this.topRowid.get()?.top ?? 0;

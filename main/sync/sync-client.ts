@@ -315,8 +315,8 @@ export class SyncClient {
   }
 
   /**
-   * Builds the search index a first sync deferred, a step (50,000 profiles, a few hundred
-   * ms) at a time between recognitions. Also when this device can sync no more (revoked,
+   * Builds the search index a first sync deferred, a step (20,000 profiles, about as long
+   * as writing a slice) at a time between recognitions. Also when this device can sync no more (revoked,
    * refused): the profiles it holds must stay searchable.
    */
   private async buildDeferredSearchIndex(): Promise<void> {
