@@ -14,13 +14,23 @@ export interface TempStorage {
 export function openTempStorage(): TempStorage {
   const dir = mkdtempSync(join(tmpdir(), 'sync-storage-'));
   const file = join(dir, 'sync.sqlite');
-  const storage = openSqliteStorage(file);
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  let storage: SyncStorage;
+  try {
+    storage = openSqliteStorage(file);
+  } catch (error) {
+    remove();
+    throw error;
+  }
   return {
     storage,
     file,
     async cleanup() {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await storage.close();
+      } finally {
+        remove();
+      }
     },
   };
 }

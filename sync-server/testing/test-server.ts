@@ -65,16 +65,26 @@ export function adminClient(url: string, adminToken: string): ServerClient['admi
 export async function startTestServer(overrides: Partial<SyncServerConfig> = {}): Promise<TestServer> {
   const ownDir = overrides.dataDir === undefined;
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'sync-server-'));
+  const removeOwnDir = (): void => {
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   const clock = { now: Date.now() };
-  const server = await startSyncServer({
-    adminToken: TEST_ADMIN_TOKEN,
-    host: '127.0.0.1',
-    port: 0,
-    now: () => clock.now,
-    logger: createLogger('sync-server-test', process.env.SYNC_TEST_LOG_LEVEL ?? 'silent'),
-    ...overrides,
-    dataDir,
-  });
+  let server: SyncServer;
+  try {
+    server = await startSyncServer({
+      adminToken: TEST_ADMIN_TOKEN,
+      host: '127.0.0.1',
+      port: 0,
+      now: () => clock.now,
+      logger: createLogger('sync-server-test', process.env.SYNC_TEST_LOG_LEVEL ?? 'silent'),
+      ...overrides,
+      dataDir,
+    });
+  } catch (error) {
+    // The caller gets no stop() to call.
+    removeOwnDir();
+    throw error;
+  }
   const sockets = new Set<DeviceClient>();
   const admin = adminClient(server.url, TEST_ADMIN_TOKEN);
   let stopped = false;
@@ -88,8 +98,11 @@ export async function startTestServer(overrides: Partial<SyncServerConfig> = {})
       if (stopped) return;
       stopped = true;
       for (const socket of sockets) socket.disconnect();
-      await server.close();
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await server.close();
+      } finally {
+        removeOwnDir();
+      }
     },
   };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import Database from 'better-sqlite3';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
-import { canonicalBeacon, espresenseId, seededDataDir } from '../helpers/store-fixture';
+import { canonicalBeacon, espresenseId, removeSeededDataDirs, seededDataDir } from '../helpers/store-fixture';
 import { seedPurchases } from '../helpers/purchase-fixture';
 import { PROJECT_ROOT, spawnAgentProcess, type AgentProcess } from '../helpers/agent-process';
 import { scanWithWedge } from '../helpers/wedge-scanner';
@@ -46,6 +46,7 @@ test.afterAll(async () => {
   await publisher?.endAsync();
   await agent?.stop();
   await broker?.stop();
+  removeSeededDataDirs();
 });
 
 function query<T>(sql: string, ...params: unknown[]): T[] {

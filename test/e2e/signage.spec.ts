@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import Database from 'better-sqlite3';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
-import { seededDataDir, espresenseId } from '../helpers/store-fixture';
+import { seededDataDir, espresenseId, removeSeededDataDirs } from '../helpers/store-fixture';
 import { PROJECT_ROOT, spawnAgentProcess, type AgentProcess } from '../helpers/agent-process';
 import { scanWithWedge } from '../helpers/wedge-scanner';
 
@@ -37,6 +37,7 @@ test.afterAll(async () => {
   await publisher?.endAsync();
   await agent?.stop();
   await broker?.stop();
+  removeSeededDataDirs();
 });
 
 function outbox(): Array<{ event: string; userId?: string; properties: Record<string, unknown> }> {

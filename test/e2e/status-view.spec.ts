@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import Database from 'better-sqlite3';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
-import { seededDataDir, CUSTOMERS } from '../helpers/store-fixture';
+import { seededDataDir, CUSTOMERS, removeSeededDataDirs } from '../helpers/store-fixture';
 import { PROJECT_ROOT, spawnAgentProcess, type AgentProcess } from '../helpers/agent-process';
 import { startTestServer, type TestServer } from '../../sync-server/testing/test-server';
 import { FIRST_SYNC_POLL_MS } from '../../renderer/src/signage/first-sync';
@@ -31,6 +31,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await headOffice?.stop();
   await broker?.stop();
+  removeSeededDataDirs();
 });
 
 async function startAgent(dataDir: string, extra: Partial<AgentConfigInput> = {}): Promise<AgentProcess> {

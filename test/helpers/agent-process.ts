@@ -36,7 +36,8 @@ export async function spawnAgentProcess(config: AgentConfigInput & { dataDir: st
     child,
     ...ready,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // Killed by a signal (a test's kill -9), exitCode stays null: signalCode says it is gone.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
       await exited;

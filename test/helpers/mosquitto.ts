@@ -3,7 +3,7 @@
  * whatever broker the machine happens to run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,22 +43,29 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
 
 export async function startMosquitto(): Promise<TestBroker> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'soo-mosquitto-'));
-  const configFile = join(dir, 'mosquitto.conf');
-  writeFileSync(configFile, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\nmax_queued_messages 100000\n`);
+  const config = `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\nmax_queued_messages 100000\n`;
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
+    // Mosquitto reads its config only at start: the file lives no longer than that, so no
+    // test leaves it behind (a restart writes it again).
+    const dir = mkdtempSync(join(tmpdir(), 'soo-mosquitto-'));
+    const configFile = join(dir, 'mosquitto.conf');
+    writeFileSync(configFile, config);
     const proc = spawn(MOSQUITTO, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let exited = false;
     proc.once('exit', () => (exited = true));
     child = proc;
-    await waitUntil(async () => {
-      if (exited) throw new Error(`mosquitto exited at start: ${stderr}`);
-      return portAccepts(port);
-    }, `mosquitto on port ${port}`);
+    try {
+      await waitUntil(async () => {
+        if (exited) throw new Error(`mosquitto exited at start: ${stderr}`);
+        return portAccepts(port);
+      }, `mosquitto on port ${port}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
   const stop = async (): Promise<void> => {
     const proc = child;

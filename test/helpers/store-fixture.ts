@@ -1,5 +1,5 @@
 /** Test customers and a data dir holding them in a real SQLite file. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProfileInput } from '../../protocol/profile';
@@ -42,8 +42,11 @@ export const CUSTOMERS = {
   },
 } satisfies Record<string, ProfileInput>;
 
+const seeded: string[] = [];
+
 export function seededDataDir(customers: ProfileInput[] = Object.values(CUSTOMERS)): string {
   const dataDir = mkdtempSync(join(tmpdir(), 'soo-agent-'));
+  seeded.push(dataDir);
   const db = openDatabase(join(dataDir, 'store.db'));
   const store = new ProfileStore(db);
   db.transaction(() => {
@@ -51,4 +54,9 @@ export function seededDataDir(customers: ProfileInput[] = Object.values(CUSTOMER
   })();
   db.close();
   return dataDir;
+}
+
+/** Removes the data dirs seededDataDir made so far: call it once the agents using them have stopped. */
+export function removeSeededDataDirs(): void {
+  for (const dir of seeded.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

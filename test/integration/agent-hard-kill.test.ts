@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import Database from 'better-sqlite3';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
-import { seededDataDir, UUID } from '../helpers/store-fixture';
+import { removeSeededDataDirs, seededDataDir, UUID } from '../helpers/store-fixture';
 import { until } from '../helpers/wait-for';
 
 let broker: TestBroker;
@@ -19,6 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await broker.stop();
+  removeSeededDataDirs();
 });
 
 function spawnAgent(configFile: string): { child: ChildProcess; ready: Promise<void> } {

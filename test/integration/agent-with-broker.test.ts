@@ -13,7 +13,7 @@ import type { Decision } from '../../main/decisions/decide';
 import type { PresenceFact } from '../../main/presence/presence-tracker';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto';
 import { nextEvent, until } from '../helpers/wait-for';
-import { canonicalBeacon, espresenseId, seededDataDir, UUID } from '../helpers/store-fixture';
+import { canonicalBeacon, espresenseId, removeSeededDataDirs, seededDataDir, UUID } from '../helpers/store-fixture';
 
 let broker: TestBroker;
 let publisher: MqttClient;
@@ -29,6 +29,7 @@ afterEach(async () => {
   await publisher?.endAsync(true);
   await agent?.stop();
   agent = undefined;
+  removeSeededDataDirs();
 });
 
 async function startTestAgent(): Promise<Agent> {

@@ -13,13 +13,14 @@ import { parseAgentConfig } from '../../main/config/agent-config';
 import type { BridgeServerFrame } from '../../protocol/bridge';
 import type { Decision } from '../../main/decisions/decide';
 import { nextEvent } from '../helpers/wait-for';
-import { espresenseId, seededDataDir } from '../helpers/store-fixture';
+import { espresenseId, removeSeededDataDirs, seededDataDir } from '../helpers/store-fixture';
 import { createLogger } from '../../main/log/logger';
 
 let agent: Agent | undefined;
 afterEach(async () => {
   await agent?.stop();
   agent = undefined;
+  removeSeededDataDirs();
 });
 
 async function startBrowserModeAgent(): Promise<Agent> {

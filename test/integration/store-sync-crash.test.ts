@@ -4,7 +4,7 @@
  * office, none lost, none twice.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -22,10 +22,12 @@ const EVENTS = 1500;
 let broker: TestBroker | undefined;
 let server: SyncServerProcess | undefined;
 let agent: AgentProcess | undefined;
+const dirs: string[] = [];
 afterAll(async () => {
   await agent?.stop();
   await server?.stop();
   await broker?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 function count(file: string, sql: string): number {
@@ -61,12 +63,14 @@ describe('crashes during upload', () => {
   it('loses nothing and stores nothing twice across kill -9 of head office and of the agent', async () => {
     broker = await startMosquitto();
     const serverDir = mkdtempSync(join(tmpdir(), 'soo-hq-'));
+    dirs.push(serverDir);
     server = syncServerProcess({ port: await freePort(), dataDir: serverDir, adminToken: ADMIN_TOKEN });
     await server.start();
     await admin(server.url, 'POST', '/api/stores', { id: 'store-a', name: 'Store A' });
     const { pairingCode } = await admin(server.url, 'POST', '/api/stores/store-a/devices', { name: 'till' });
 
     const dataDir = mkdtempSync(join(tmpdir(), 'soo-store-'));
+    dirs.push(dataDir);
     const config = {
       storeId: 'store-a',
       dataDir,

@@ -3,7 +3,7 @@
  * stores, offline then exactly-once upload, store isolation, revocation and erasure.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,12 +18,21 @@ import type { SearchHit } from '../../protocol/kiosk';
 
 let server: TestServer | undefined;
 const agents: Agent[] = [];
+const dirs: string[] = [];
 
 afterEach(async () => {
   for (const agent of agents.splice(0)) await agent.stop();
   await server?.stop();
   server = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Kept to the end of the test: some restart an agent or a server on the same dir. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
 
 function profile(id: string, firstName: string, loyalty: string) {
   return {
@@ -58,7 +67,7 @@ async function addProfile(id: string, firstName: string, loyalty: string, homeSt
 async function startStoreAgent(
   storeId: string,
   code: string | undefined,
-  dataDir = mkdtempSync(join(tmpdir(), `soo-${storeId}-`)),
+  dataDir = tempDir(`soo-${storeId}-`),
   pullBatch?: number,
   /** As `npm run agent` runs: pages checked on the agent's worker thread. */
   withWorker?: { log: ReturnType<typeof createLogger> },
@@ -96,7 +105,7 @@ function localFirstName(agent: Agent, profileId: string): string | undefined {
  * written straight into it before it opens (that many admin PUTs would be slow).
  */
 async function seededBigStore(count: number): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'soo-head-office-'));
+  const dataDir = tempDir('soo-head-office-');
   const storage = openSqliteStorage(join(dataDir, DATABASE_FILE));
   await storage.createStore({ id: 'store-big', name: 'Big store', region: null, createdAt: new Date().toISOString() });
   await storage.transaction(async (tx) => {
@@ -117,7 +126,7 @@ describe('store agents with head office', () => {
     await addStore('store-a');
     for (let i = 0; i < 120; i++) await addProfile(`p-${i}`, `Customer${i}`, `LOY-${1000 + i}`, ['store-a']);
     const code = await pairingCode('store-a');
-    const dataDir = mkdtempSync(join(tmpdir(), 'soo-store-a-'));
+    const dataDir = tempDir('soo-store-a-');
     let agent = await startStoreAgent('store-a', code, dataDir);
     await online(agent);
     await until(() => agent.status().profiles === 120, 'snapshot of 120 profiles');
@@ -160,7 +169,7 @@ describe('store agents with head office', () => {
     const failures: string[] = [];
     const log = createLogger('test', 'silent');
     log.error = ((obj: unknown, msg?: string) => failures.push(String(msg ?? obj))) as typeof log.error;
-    const agentDir = mkdtempSync(join(tmpdir(), 'soo-store-big-'));
+    const agentDir = tempDir('soo-store-big-');
     // Default pages (5,000 changes, about 1 MiB, so checked on the worker): writing is the slow
     // part, so three pages are soon in hand and the next one waits for room.
     let agent = await startStoreAgent('store-big', await pairingCode('store-big'), agentDir, undefined, { log });
@@ -245,7 +254,8 @@ describe('store agents with head office', () => {
   });
 
   it('records while head office is down and uploads every event exactly once when it returns', async () => {
-    server = await startTestServer();
+    // The test's own dir: the first server is closed, not stopped, and the second one reopens it.
+    server = await startTestServer({ dataDir: tempDir('soo-head-office-') });
     const serverDir = server.dataDir;
     const port = server.server.port;
     await addStore('store-a');
