@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { AgentBridge, ScanOutcome, WedgeSettings } from '../../../protocol/bridge';
 import { removeLeakedText, restoreHeldText } from './focused-field';
 import { KeyboardWedgeDetector, type WedgeOutcome } from './keyboard-wedge';
@@ -32,7 +32,10 @@ export function useKeyboardWedge({ bridge, screenId, settings, onOutcome, onErro
   const silenceMs = settings?.silenceMs;
   const prefix = settings?.prefix;
 
-  useEffect(() => {
+  // A layout effect, so the listener is on the window in the same commit that shows the
+  // screen as ready to scan (data-scanner="ready"): with a passive effect, a scan in the
+  // moment between that render and the effect lost its first keys.
+  useLayoutEffect(() => {
     if (minLength === undefined || maxAverageGapMs === undefined || silenceMs === undefined || prefix === undefined) return;
     const detector = new KeyboardWedgeDetector({ minLength, maxAverageGapMs, silenceMs, prefix });
     let silenceTimer: ReturnType<typeof setTimeout> | undefined;
