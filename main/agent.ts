@@ -83,9 +83,6 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   const databaseFile = join(config.dataDir, 'store.db');
   const db: Db = openDatabase(databaseFile);
   const profiles = new ProfileStore(db);
-  // A first sync cut short leaves the search index deferred; with no head office configured
-  // any more, nothing would finish it.
-  if (!config.sync) while (!profiles.buildDeferredSearchIndex());
   const visits = new VisitStore(db);
   const ledger = new GreetingLedger(db);
   const outbox = new Outbox(db, {

@@ -8,7 +8,7 @@ import { MIGRATIONS } from './migrations/index';
 
 const ALL_TABLES = [
   'device_credential', 'greeting_ledger', 'identifiers', 'outbox', 'phone_tails', 'products', 'profile_names', 'profiles',
-  'purchases', 'search_index_deferred', 'sync_cursor', 'sync_rows', 'synced_documents', 'visits',
+  'purchases', 'sync_cursor', 'sync_rows', 'synced_documents', 'visits',
 ];
 
 function tables(db: Db): string[] {

@@ -102,16 +102,6 @@ export class ProfileStore {
   private readonly removeProfile;
   private readonly purchase;
   private readonly identifiersOf;
-  private readonly readDeferral;
-  private readonly startDeferral;
-  private readonly advanceDeferral;
-  private readonly endDeferral;
-  private readonly topRowid;
-  private readonly indexNames;
-  private readonly clearPhoneTails;
-  private readonly fillPhoneTails;
-  /** Set while the name index and phone tails are deferred (a first sync): how far the build has come. */
-  private deferred: { indexedUpTo: number } | undefined;
 
   constructor(private readonly db: Db) {
     this.byIdentifier = db.prepare<[string, string], ProfileRow>(
@@ -151,69 +141,6 @@ export class ProfileStore {
       'UPDATE profiles SET purchase_summary = ?, points = points + ?, updated_at = ? WHERE id = ?',
     );
     this.identifiersOf = db.prepare<[string], Identifier>('SELECT kind, value FROM identifiers WHERE profile_id = ? ORDER BY kind, value');
-    this.readDeferral = db.prepare<[], { indexed_up_to: number }>('SELECT indexed_up_to FROM search_index_deferred WHERE id = 1');
-    this.startDeferral = db.prepare<[string]>('INSERT OR IGNORE INTO search_index_deferred (id, since) VALUES (1, ?)');
-    this.advanceDeferral = db.prepare<[number]>('UPDATE search_index_deferred SET indexed_up_to = ? WHERE id = 1');
-    this.endDeferral = db.prepare('DELETE FROM search_index_deferred WHERE id = 1');
-    this.topRowid = db.prepare<[], { top: number | null }>('SELECT max(rowid) AS top FROM profiles');
-    this.indexNames = db.prepare<[number, number]>(
-      "INSERT INTO profile_names (rowid, names) SELECT rowid, first_name || ' ' || coalesce(last_name, '') FROM profiles WHERE rowid > ? AND rowid <= ?",
-    );
-    this.clearPhoneTails = db.prepare('DELETE FROM phone_tails');
-    this.fillPhoneTails = db.prepare("INSERT OR IGNORE INTO phone_tails SELECT substr(value, -4), profile_id, value FROM identifiers WHERE kind = 'phone'");
-    const deferral = this.readDeferral.get();
-    this.deferred = deferral ? { indexedUpTo: deferral.indexed_up_to } : undefined;
-  }
-
-  /**
-   * On an empty store, stops keeping the name index and the phone tails profile by profile
-   * until buildDeferredSearchIndex has built them in bulk: a first sync writes every profile
-   * at about two thirds of the cost. Lookups by identifier are unaffected; name and phone
-   * search find nothing new until the build. False (and nothing changes) when the store
-   * already holds profiles.
-   */
-  deferSearchIndex(now: Date = new Date()): boolean {
-    if (this.deferred) return true;
-    if (this.countProfiles() > 0) return false;
-    this.startDeferral.run(now.toISOString());
-    this.deferred = { indexedUpTo: 0 };
-    return true;
-  }
-
-  searchIndexDeferred(): boolean {
-    return this.deferred !== undefined;
-  }
-
-  /**
-   * One step of building the deferred name index: the next `maxRows` profiles by rowid, in a
-   * transaction that also records how far it came (a build cut short resumes there). The
-   * last step rebuilds the phone tails and ends the deferral. True when the index is whole.
-   * Profiles written meanwhile are indexed by the writes themselves up to the step reached,
-   * and by a later step above it.
-   */
-  buildDeferredSearchIndex(maxRows = 20_000): boolean {
-    const deferred = this.deferred;
-    if (!deferred) return true;
-    const top = this.topRowid.get()?.top ?? 0;
-    const upTo = Math.min(top, deferred.indexedUpTo + maxRows);
-    const done = upTo >= top;
-    this.db.transaction(() => {
-      this.indexNames.run(deferred.indexedUpTo, upTo);
-      if (done) {
-        this.clearPhoneTails.run();
-        this.fillPhoneTails.run();
-        this.endDeferral.run();
-      } else {
-        this.advanceDeferral.run(upTo);
-      }
-    })();
-    this.deferred = done ? undefined : { indexedUpTo: upTo };
-    return done;
-  }
-
-  /** Whether the name index holds this profile row now (always, unless deferred and not built that far). */
-  private nameIndexed(rowid: number | bigint): boolean {
-    return !this.deferred || Number(rowid) <= this.deferred.indexedUpTo;
   }
 
   findByIdentifier(kind: IdentifierKind, value: string): StoredProfile | undefined {
@@ -270,12 +197,10 @@ export class ProfileStore {
     const existing = this.current.get(id);
     if (existing) {
       this.updateProfile.run(...values);
-      const renamed = existing.first_name !== values[0] || existing.last_name !== values[1];
-      if (renamed && this.nameIndexed(existing.rowid)) this.reindexName.run(names, existing.rowid);
+      if (existing.first_name !== values[0] || existing.last_name !== values[1]) this.reindexName.run(names, existing.rowid);
       this.dropIdentifiersOf(id);
     } else {
-      const rowid = this.insertProfile.run(...values).lastInsertRowid;
-      if (this.nameIndexed(rowid)) this.indexName.run(rowid, names);
+      this.indexName.run(this.insertProfile.run(...values).lastInsertRowid, names);
     }
     for (const identifier of identifiers) this.putIdentifier(identifier, id, claim);
   }
@@ -291,10 +216,9 @@ export class ProfileStore {
       const owner = claim ? this.ownerOf.get(identifier.kind, identifier.value) : undefined;
       if (!owner || owner.profile_id === profileId) return false;
       this.moveIdentifier.run(profileId, identifier.kind, identifier.value);
-      if (identifier.kind === 'phone' && !this.deferred) this.dropPhoneTail.run(identifier.value, identifier.value);
+      if (identifier.kind === 'phone') this.dropPhoneTail.run(identifier.value, identifier.value);
     }
-    // Deferred: the build rebuilds every tail from the identifiers.
-    if (identifier.kind === 'phone' && !this.deferred) this.addPhoneTail.run(identifier.value, profileId, identifier.value);
+    if (identifier.kind === 'phone') this.addPhoneTail.run(identifier.value, profileId, identifier.value);
     return true;
   }
 

@@ -103,19 +103,6 @@ export class ChangeApplier {
     return result;
   }
 
-  /**
-   * Before a first sync's first page: an empty store writes its profiles without the name
-   * index and the phone tails, built at the end (ProfileStore.deferSearchIndex).
-   */
-  deferSearchIndexForFirstSync(): boolean {
-    return this.cursor() === 0 && this.profiles.deferSearchIndex();
-  }
-
-  /** One step of building a deferred search index; true once it is whole (or was never deferred). */
-  buildDeferredSearchIndex(): boolean {
-    return this.profiles.buildDeferredSearchIndex();
-  }
-
   localChecksum(collection: Collection): { count: number; versionSum: number } {
     const row = this.checksum.get(collection);
     return { count: row?.count ?? 0, versionSum: row?.versionSum ?? 0 };

@@ -149,7 +149,6 @@ export class SyncClient {
       if (error.message === 'unauthorized') {
         this.state = 'unpaired';
         forgetCredential(this.deps.db);
-        void this.buildDeferredSearchIndex();
         this.deps.log.error('head office refused this device; pair it again with a new code');
       } else {
         this.state = 'offline';
@@ -159,7 +158,6 @@ export class SyncClient {
     socket.on('device.revoked', () => {
       this.state = 'revoked';
       forgetCredential(this.deps.db);
-      void this.buildDeferredSearchIndex();
       this.deps.log.error('this device was revoked at head office');
       socket.disconnect();
     });
@@ -215,8 +213,6 @@ export class SyncClient {
         await this.pull(socket);
         await uploadOutbox(socket, this.deps.outbox, this.deps.config.uploadBatch, REQUEST_TIMEOUT_MS);
         if (verifyChecksums || this.lastSyncAt === null) await this.verifyChecksums(socket);
-        // A first sync is done when its profiles can be searched for too.
-        await this.buildDeferredSearchIndex();
         this.lastSyncAt = new Date().toISOString();
       } while (this.again && !this.stopped);
     })()
@@ -265,7 +261,6 @@ export class SyncClient {
       page.catch(() => undefined);
       return page;
     };
-    if (!collection) this.deps.applier.deferSearchIndexForFirstSync();
     queue.push(request(collection ? 0 : this.deps.applier.cursor()));
     for (;;) {
       // Stopping: what is in hand is dropped (head office sends it again from the cursor). An
@@ -312,15 +307,6 @@ export class SyncClient {
       invalid += this.deps.applier.applyChecked(slice, cursor).invalid;
     }
     if (invalid > 0) this.deps.log.warn({ invalid }, 'skipped invalid changes from head office');
-  }
-
-  /**
-   * Builds the search index a first sync deferred, a step (20,000 profiles, about as long
-   * as writing a slice) at a time between recognitions. Also when this device can sync no more (revoked,
-   * refused): the profiles it holds must stay searchable.
-   */
-  private async buildDeferredSearchIndex(): Promise<void> {
-    while (!this.stopped && !this.deps.applier.buildDeferredSearchIndex()) await new Promise((done) => setImmediate(done));
   }
 
   private async verifyChecksums(socket: DeviceSocket): Promise<void> {

@@ -156,9 +156,7 @@ describe('store agents with head office', () => {
       const last = db.prepare<[], { version: number }>("SELECT max(version) AS version FROM sync_rows WHERE collection = 'profiles'").get()!.version;
       expect(agent.status().sync.cursor).toBe(last);
       expect(db.prepare("SELECT count(*) AS n FROM sync_rows WHERE collection = 'profiles'").get()).toEqual({ n: 2600 });
-      // Written without the name index, built once at the end: whole, and no longer deferred.
       expect(db.prepare('SELECT count(*) AS n FROM profile_names').get()).toEqual({ n: 2600 });
-      expect(db.prepare('SELECT count(*) AS n FROM search_index_deferred').get()).toEqual({ n: 0 });
     } finally {
       db.close();
     }
@@ -185,8 +183,6 @@ describe('store agents with head office', () => {
       // The cursor covers exactly what was written: nothing past it, nothing missing below it.
       expect(written.top).toBe(cursor);
       expect(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()!.n).toBe(written.n);
-      // The name index waits for the end of the first sync.
-      expect(db.prepare('SELECT count(*) AS n FROM search_index_deferred').get()).toEqual({ n: 1 });
     } finally {
       db.close();
     }
@@ -194,7 +190,6 @@ describe('store agents with head office', () => {
     await online(agent);
     expect(agent.status().profiles).toBe(30_000);
     expect(localFirstName(agent, 'b-29999')).toBe('Big29999');
-    // The search index deferred before the stop was built when the sync finished after it.
     const hits = (await agent.bridge.handle('kiosk.search', { screenId: 'till', query: 'Big29999' })) as SearchHit[];
     expect(hits.map((hit) => hit.profileId)).toEqual(['b-29999']);
     expect(failures).toEqual([]);

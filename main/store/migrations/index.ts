@@ -17,7 +17,6 @@ import outboxRejections from './012-outbox-rejections';
 import previousVisit from './013-previous-visit';
 import namePrefixIndex from './014-name-prefix-index';
 import searchKeptByStore from './015-search-kept-by-store';
-import searchIndexDeferral from './016-search-index-deferral';
 
 export interface Migration {
   version: number;
@@ -41,5 +40,4 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'previous-visit', sql: previousVisit },
   { version: 14, name: 'name-prefix-index', sql: namePrefixIndex },
   { version: 15, name: 'search-kept-by-store', sql: searchKeptByStore },
-  { version: 16, name: 'search-index-deferral', sql: searchIndexDeferral },
 ];
