@@ -64,7 +64,7 @@ export class ChangeApplier {
     this.forgetLedger = db.prepare<[string]>('DELETE FROM greeting_ledger WHERE profile_id = ?');
     this.forgetVisits = db.prepare<[string]>('DELETE FROM visits WHERE subject = ?');
     this.batchTx = db.transaction((changes: CheckedChange[], cursor: number | undefined, result: ApplyResult) => {
-      for (const raw of changes) this.applyOne(raw, result);
+      for (const change of changes) this.applyOne(change, result);
       if (cursor !== undefined) this.writeCursor.run(cursor);
     });
   }
