@@ -56,6 +56,38 @@ export interface PairResponse {
   credential: string;
 }
 
+// ---- Store file (HTTP) ----------------------------------------------------------------
+
+/**
+ * A first sync of a big store, without writing a million rows one by one: head office
+ * keeps, per store, the SQLite file a device would hold after pulling every change up to
+ * some version, built by the agent's own code (migrations and ChangeApplier). A fresh
+ * device (cursor 0, no profiles) downloads it, takes its synced tables whole, and pulls
+ * the changes after its version as usual. Optional: a 404 or 409 means "pull pages".
+ *
+ * GET, with the device's credential in the headers below (the same check as the Socket.IO
+ * handshake), so a device can only ever fetch its own store's file.
+ */
+export const STORE_FILE_PATH = '/sync/store-file';
+
+export const storeFileQuerySchema = z.object({
+  /** The device's store schema (its SQLite user_version): a file of another schema is refused (409). */
+  schema: z.coerce.number().int().positive(),
+});
+
+export const STORE_FILE_HEADERS = {
+  /** Request: the device id. The credential goes in `authorization: Bearer <credential>`. */
+  deviceId: 'x-device-id',
+  /** Response: the cursor the file covers; the device pulls changes after it. */
+  version: 'x-store-file-version',
+  /** Response: the file's schema (its user_version). */
+  schema: 'x-store-file-schema',
+  /** Response: sha256 of the file, hex; the device checks it before taking anything from the file. */
+  sha256: 'x-store-file-sha256',
+  /** Response: how many profiles the file holds, for the progress shown while it downloads. */
+  profiles: 'x-store-file-profiles',
+} as const;
+
 // ---- Socket.IO ------------------------------------------------------------------------
 
 /** Sent in the Socket.IO handshake's `auth`; unknown or revoked credentials are refused there. */

@@ -11,6 +11,8 @@ import type { ProfileStore } from '../store/profile-store';
 import { compileRuleSet, type CompiledRuleSet } from '../decisions/rule-set';
 import type { Logger } from '../log/logger';
 import { checkChange, type CheckedChange } from './page-check';
+import { installStoreFile, type InstallOutcome } from '../store/store-file-install';
+import { loadSyncedDocuments } from './synced-documents';
 
 export interface SyncedDocumentsListener {
   onRules(rules: CompiledRuleSet): void;
@@ -101,6 +103,25 @@ export class ChangeApplier {
     for (const announce of this.announcements) announce();
     this.announcements = [];
     return result;
+  }
+
+  /** Nothing from head office here yet: the store may take a store file (store-file-install.ts). */
+  isFresh(): boolean {
+    return this.cursor() === 0 && this.localChecksum('profiles').count === 0;
+  }
+
+  /**
+   * Takes head office's store file in place of pulling from cursor 0, then announces the
+   * rules, playlists and catalogue it brought, as applying their changes would have.
+   */
+  installStoreFile(seedFile: string): InstallOutcome {
+    const outcome = installStoreFile(this.db.name, seedFile);
+    if (!outcome.installed) return outcome;
+    const documents = loadSyncedDocuments(this.db, this.log);
+    if (documents.rules) this.listener.onRules(documents.rules);
+    for (const playlist of documents.playlists) this.listener.onPlaylist(playlist);
+    if (documents.catalogue) this.listener.onCatalogue(documents.catalogue);
+    return outcome;
   }
 
   localChecksum(collection: Collection): { count: number; versionSum: number } {

@@ -24,6 +24,9 @@ import { pairDevice, PairingError } from './pairing';
 import { SyncRequestError, uploadOutbox, type DeviceSocket } from './outbox-uploader';
 import { versionOfChecked, type CheckedChange } from './page-check';
 import { inThreadPageChecker, type PageChecker } from './page-checker';
+import { downloadStoreFile } from './store-file-download';
+import { removeStoreFileDownload, storeFileDownloadPath } from '../store/store-file-install';
+import { schemaVersion } from '../store/database';
 
 export type SyncStatus = AgentStatus['sync'];
 
@@ -76,6 +79,10 @@ export class SyncClient {
   private readonly unsubscribeOutbox: () => void;
   private pairingCode: string | undefined;
   private readonly checker: PageChecker;
+  private linked: DeviceCredential | undefined;
+  /** A store file is asked for once per start, by a store that holds nothing from head office yet. */
+  private storeFileTried = false;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: SyncClientDeps) {
     this.checker = deps.pageChecker ?? inThreadPageChecker;
@@ -110,6 +117,7 @@ export class SyncClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new SyncRequestError('stopping'));
     this.unsubscribeOutbox();
     clearTimeout(this.uploadTimer);
     clearInterval(this.checksumTimer);
@@ -121,6 +129,7 @@ export class SyncClient {
   private async connect(): Promise<void> {
     const credential = await this.credential();
     if (!credential || this.stopped) return;
+    this.linked = credential;
     this.deps.onIdentity({ storeId: credential.storeId, deviceId: credential.deviceId });
     const socket: DeviceSocket = io(new URL(SYNC_NAMESPACE, credential.serverUrl).href, {
       auth: { deviceId: credential.deviceId, credential: credential.credential, appVersion: this.deps.appVersion },
@@ -210,6 +219,7 @@ export class SyncClient {
         this.again = false;
         const socket = this.socket;
         if (!socket?.connected) return;
+        if (!this.storeFileTried && this.deps.applier.isFresh()) await this.takeStoreFile();
         await this.pull(socket);
         await uploadOutbox(socket, this.deps.outbox, this.deps.config.uploadBatch, REQUEST_TIMEOUT_MS);
         if (verifyChecksums || this.lastSyncAt === null) await this.verifyChecksums(socket);
@@ -228,6 +238,50 @@ export class SyncClient {
       this.uploadTimer = undefined;
       this.sync();
     }, 200);
+  }
+
+  /**
+   * A fresh store's first sync: head office's store file when it has one for this store
+   * (protocol/sync.ts, STORE_FILE_PATH), the pull then starts from the file's cursor.
+   * Anything short of a checked, installed file leaves the store as it was, to pull pages.
+   */
+  private async takeStoreFile(): Promise<void> {
+    this.storeFileTried = true;
+    const credential = this.linked;
+    if (!credential) return;
+    const liveFile = this.deps.db.name;
+    const dest = storeFileDownloadPath(liveFile);
+    removeStoreFileDownload(liveFile);
+    try {
+      const started = Date.now();
+      const info = await downloadStoreFile(credential, dest, {
+        schema: schemaVersion(this.deps.db),
+        signal: this.stopping.signal,
+        onProgress: (received, file) => {
+          this.remaining = Math.round(file.profiles * (1 - received / file.bytes));
+        },
+      });
+      if (!info) {
+        this.deps.log.info('head office has no store file for this store; pulling changes instead');
+        return;
+      }
+      if (this.stopped) return;
+      const downloadedAt = Date.now();
+      const outcome = this.deps.applier.installStoreFile(dest);
+      if (!outcome.installed) {
+        this.deps.log.warn({ reason: outcome.reason }, 'store file not taken; pulling changes instead');
+        return;
+      }
+      this.deps.log.info(
+        { profiles: outcome.profiles, version: outcome.version, bytes: info.bytes, downloadMs: downloadedAt - started, installMs: Date.now() - downloadedAt },
+        'first sync from the store file; pulling what changed since',
+      );
+    } catch (error) {
+      if (this.stopped) return;
+      this.deps.log.warn({ error: (error as Error).message }, 'store file failed; pulling changes instead');
+    } finally {
+      removeStoreFileDownload(liveFile);
+    }
   }
 
   private async pull(socket: DeviceSocket, collection?: Collection, received?: Set<string>): Promise<void> {

@@ -1,0 +1,125 @@
+/**
+ * Takes head office's store file (protocol/sync.ts, STORE_FILE_PATH) into a fresh store.
+ *
+ * The file is an agent database built by the agent's own migrations and ChangeApplier, so
+ * its synced tables have exactly this store's schema. They are copied whole, in one
+ * transaction, each by `INSERT INTO main.t SELECT * FROM seed.t` into an empty table:
+ * SQLite's transfer optimisation then copies records and index entries as they are, with
+ * no JavaScript per row and no re-tokenising of the name index. A million profiles take
+ * about 4 s here, where writing them change by change took 26 s and more (BENCHMARKS.md).
+ *
+ * Only a store with nothing synced yet takes a file, so there is nothing to merge: the
+ * store's own tables (outbox, visits, ledger, purchases, credential) are not touched.
+ *
+ * It runs on its own connection to the store's file, synchronously: the agent's connection
+ * sees the new rows at once (its statements re-prepare after the schema change, and the
+ * name index reloads its structure when another connection has committed), and no write of
+ * the agent's can come between the checks and the copy. The agent's thread is busy for the
+ * copy; that is once, on a store that has no profile yet to recognise.
+ */
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+
+/**
+ * What head office sends, as tables. The name index is its FTS5 shadow tables (its config
+ * row is the same in every file). Everything else in a store's file is the store's own.
+ */
+export const SYNCED_TABLES = [
+  'profiles',
+  'identifiers',
+  'phone_tails',
+  'sync_rows',
+  'synced_documents',
+  'profile_names_data',
+  'profile_names_idx',
+  'profile_names_content',
+  'profile_names_docsize',
+] as const;
+
+export type InstallOutcome = { installed: true; version: number; profiles: number } | { installed: false; reason: string };
+
+/** Why the store cannot take a file now, or undefined when it can: it must hold nothing from head office yet. */
+function notFresh(db: Database.Database): string | undefined {
+  const cursor = (db.prepare('SELECT version FROM main.sync_cursor WHERE id = 1').get() as { version: number } | undefined)?.version ?? 0;
+  if (cursor !== 0) return `the store has synced already (cursor ${cursor})`;
+  for (const table of ['profiles', 'identifiers', 'sync_rows', 'synced_documents']) {
+    if (db.prepare(`SELECT 1 FROM main.${table} LIMIT 1`).get()) return `the store already holds ${table}`;
+  }
+  return undefined;
+}
+
+function tableSql(db: Database.Database, schema: 'main' | 'seed', table: string): string | undefined {
+  return (db.prepare(`SELECT sql FROM ${schema}.sqlite_master WHERE type = 'table' AND name = ?`).get(table) as { sql: string } | undefined)?.sql;
+}
+
+/**
+ * Copies the file's synced tables into the store at `liveFile`, or says why not (and then
+ * changes nothing). Throws only if the copy itself fails, which rolls it back whole.
+ */
+export function installStoreFile(liveFile: string, seedFile: string): InstallOutcome {
+  const db = new Database(liveFile);
+  try {
+    db.pragma('busy_timeout = 5000');
+    // The transfer optimisation is off while foreign keys are checked (identifiers name
+    // profiles); the file's rows come from one consistent build, checked by its sha256.
+    db.pragma('foreign_keys = OFF');
+    // FTS5 shadow tables refuse writes in SQLite's defensive mode, which better-sqlite3
+    // turns on; they are copied byte for byte from a file built by the same FTS5.
+    db.unsafeMode(true);
+    // The checkpoint below writes the pages home and syncs the file.
+    db.pragma('synchronous = NORMAL');
+    db.prepare('ATTACH ? AS seed').run(seedFile);
+
+    const liveSchema = db.pragma('main.user_version', { simple: true }) as number;
+    const seedSchema = db.pragma('seed.user_version', { simple: true }) as number;
+    if (seedSchema !== liveSchema) return { installed: false, reason: `the file has schema ${seedSchema}, this store ${liveSchema}` };
+    for (const table of SYNCED_TABLES) {
+      if (tableSql(db, 'seed', table) !== tableSql(db, 'main', table)) return { installed: false, reason: `the file's ${table} table differs from this store's` };
+    }
+    const version = (db.prepare('SELECT version FROM seed.sync_cursor WHERE id = 1').get() as { version: number } | undefined)?.version ?? 0;
+    if (!Number.isSafeInteger(version) || version <= 0) return { installed: false, reason: 'the file covers no changes' };
+
+    const outcome = db
+      .transaction((): InstallOutcome => {
+        // Checked again under the write lock: nothing may have been synced meanwhile.
+        const busy = notFresh(db);
+        if (busy) return { installed: false, reason: busy };
+        // A trigger on a table turns the transfer into row-by-row inserts; they come back below.
+        const triggers = db
+          .prepare(`SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name IN (${SYNCED_TABLES.map(() => '?').join(', ')})`)
+          .all(...SYNCED_TABLES) as Array<{ name: string; sql: string }>;
+        for (const trigger of triggers) db.exec(`DROP TRIGGER main."${trigger.name}"`);
+        for (const table of SYNCED_TABLES) {
+          db.exec(`DELETE FROM main.${table}`);
+          db.exec(`INSERT INTO main.${table} SELECT * FROM seed.${table}`);
+        }
+        for (const trigger of triggers) db.exec(trigger.sql);
+        db.prepare('UPDATE main.sync_cursor SET version = ? WHERE id = 1').run(version);
+        const profiles = (db.prepare('SELECT count(*) AS n FROM main.profiles').get() as { n: number }).n;
+        const expected = (db.prepare('SELECT count(*) AS n FROM seed.profiles').get() as { n: number }).n;
+        // Unreachable unless SQLite misbehaves; rolls the copy back rather than keep half of it.
+        if (profiles !== expected) throw new Error(`store file install copied ${profiles} of ${expected} profiles`);
+        return { installed: true, version, profiles };
+      })
+      .immediate();
+    if (outcome.installed) {
+      db.exec('DETACH seed');
+      // A file's worth of pages sits in the WAL now: home they go at once, rather than in
+      // the agent's next commit.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return outcome;
+  } finally {
+    db.close();
+  }
+}
+
+/** The download's place beside the store's file, and its cleanup. */
+export function storeFileDownloadPath(liveFile: string): string {
+  return `${liveFile}.store-file`;
+}
+
+export function removeStoreFileDownload(liveFile: string): void {
+  rmSync(storeFileDownloadPath(liveFile), { force: true });
+  rmSync(`${storeFileDownloadPath(liveFile)}-journal`, { force: true });
+}
