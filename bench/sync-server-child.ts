@@ -17,6 +17,8 @@ const server = await startSyncServer({
   port: 0,
   adminRequestsPerMinute: 10_000_000,
   pairing: { attemptsPerMinute: 10_000_000 },
+  // Built when a benchmark asks (sync-snapshot), never in the background of another's measurement.
+  storeFiles: { minChanges: Number.MAX_SAFE_INTEGER },
   logger: createLogger('bench-sync-server', process.env.SYNC_LOG_LEVEL ?? 'silent'),
 });
 process.stdout.write(`${server.url}\n`);

@@ -28,6 +28,15 @@ export interface SyncServerConfig {
   bodyLimitBytes?: number;
   /** Largest Socket.IO message (default 8 MiB): a full upload batch fits, a flood does not. */
   maxSocketMessageBytes?: number;
+  /** Store files for a fast first sync (store-files/store-files.ts). */
+  storeFiles?: {
+    /** A store gets a file once it has this many changes (default 10,000); smaller ones sync by pages. */
+    minChanges?: number;
+    /** A store's file is built again once this many changes came after it (default 50,000). */
+    rebuildAfterChanges?: number;
+    /** How often stores are checked (default every 15 minutes; also once at start). */
+    checkEveryMs?: number;
+  };
   /** The server's node id in field clocks (default "head-office"). */
   nodeId?: string;
   /** Trust X-Forwarded-For from a proxy in front (for per-IP rate limits). Default false. */
@@ -47,6 +56,7 @@ export interface ResolvedSyncConfig {
   adminRequestsPerMinute: number;
   bodyLimitBytes: number;
   maxSocketMessageBytes: number;
+  storeFiles: { minChanges: number; rebuildAfterChanges: number; checkEveryMs: number };
   nodeId: string;
   trustProxy: boolean;
   now: () => number;
@@ -75,6 +85,11 @@ export function resolveConfig(config: SyncServerConfig): ResolvedSyncConfig {
     adminRequestsPerMinute: config.adminRequestsPerMinute ?? 600,
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,
     maxSocketMessageBytes: config.maxSocketMessageBytes ?? 8 * 1024 * 1024,
+    storeFiles: {
+      minChanges: config.storeFiles?.minChanges ?? 10_000,
+      rebuildAfterChanges: config.storeFiles?.rebuildAfterChanges ?? 50_000,
+      checkEveryMs: config.storeFiles?.checkEveryMs ?? 15 * 60 * 1000,
+    },
     nodeId: config.nodeId ?? 'head-office',
     trustProxy: config.trustProxy ?? false,
     now: config.now ?? Date.now,

@@ -24,6 +24,8 @@ import { setupDeviceNamespace } from './socket/device-namespace';
 import type { DeviceNamespace, SyncIoServer } from './socket/device-socket';
 import { openSqliteStorage } from './storage/sqlite-storage';
 import type { SyncContext } from './sync-context';
+import { StoreFiles } from './store-files/store-files';
+import { MIGRATIONS as AGENT_MIGRATIONS } from '../main/store/migrations/index';
 
 export type { SyncServerConfig } from './config';
 
@@ -38,6 +40,7 @@ export interface SyncServer {
 
 export const DATABASE_FILE = 'sync.sqlite';
 export const PAIRING_KEY_FILE = 'pairing-code.key';
+export const STORE_FILES_DIR = 'store-files';
 /** How often devices' pull progress is written (devices/device-cursors.ts). */
 const CURSOR_FLUSH_MS = 1000;
 
@@ -68,6 +71,16 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
     inFlight: new InFlight(),
     uploads: uploadGroupCommit({ storage, poke, log, metrics }),
     cursors: new DeviceCursors(),
+    storeFiles: new StoreFiles({
+      dir: join(config.dataDir, STORE_FILES_DIR),
+      storage,
+      log,
+      config: config.storeFiles,
+      schema: AGENT_MIGRATIONS.at(-1)!.version,
+      onBuilt: () => {
+        metrics.storeFilesBuilt += 1;
+      },
+    }),
     poke,
     isClosing: () => closing,
   };
@@ -116,6 +129,7 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
   const cursorFlush = setInterval(() => void flushCursors(), CURSOR_FLUSH_MS);
   cursorFlush.unref();
 
+  context.storeFiles.start();
   log.info({ url, dataDir: config.dataDir }, 'sync server listening');
 
   let closed: Promise<void> | undefined;
@@ -131,6 +145,7 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
       await io.close();
       await app.close();
       await context.inFlight.drain();
+      await context.storeFiles.close();
       clearInterval(cursorFlush);
       await flushCursors();
       await storage.close();

@@ -10,6 +10,7 @@ import type { ConnectedDevices } from './socket/connected-devices';
 import type { SyncStorage } from './storage/sync-storage';
 import type { GroupCommit } from './events/group-commit';
 import type { DeviceCursors } from './devices/device-cursors';
+import type { StoreFiles } from './store-files/store-files';
 
 export interface SyncContext {
   config: ResolvedSyncConfig;
@@ -24,6 +25,8 @@ export interface SyncContext {
   cursors: DeviceCursors;
   /** Every device's uploads are stored through this one group commit (events/group-commit.ts). */
   uploads: GroupCommit;
+  /** Per-store database files for a fast first sync. */
+  storeFiles: StoreFiles;
   /** Tells stores to pull; call only after the transaction that wrote the changes committed. */
   poke(pokes: Pokes): void;
   /** True once shutdown began: no new uploads or connections. */

@@ -75,7 +75,7 @@ describe('ingestUpload', () => {
     const storage = faultyStorage(temp.storage);
     const metrics = new SyncMetrics();
     const poke = (): void => undefined;
-    const context: Omit<SyncContext, 'pairing' | 'devices'> = {
+    const context: Omit<SyncContext, 'pairing' | 'devices' | 'storeFiles'> = {
       config,
       storage,
       hlc: new HybridLogicalClock(config.nodeId, config.now),
@@ -87,7 +87,7 @@ describe('ingestUpload', () => {
       poke,
       isClosing: () => false,
     };
-    // Uploads touch neither pairing nor the connected sockets.
+    // Uploads touch neither pairing, the connected sockets nor store files.
     return context as SyncContext;
   }
 

@@ -1,6 +1,6 @@
 /**
- * The HTTP side: the admin API (bearer token, rate-limited), the device's pairing call,
- * health and metrics. Bodies are JSON, at most `bodyLimitBytes` (413 beyond), and every
+ * The HTTP side: the admin API (bearer token, rate-limited), the device's pairing call
+ * and store file download, health and metrics. Bodies are JSON, at most `bodyLimitBytes` (413 beyond), and every
  * error is answered as `{ error }` with a message that says what to fix.
  */
 import rateLimit from '@fastify/rate-limit';
@@ -14,6 +14,7 @@ import { registerHealthRoutes } from './routes/health-routes';
 import { registerPairingRoutes } from './routes/pairing-routes';
 import { registerProfileRoutes } from './routes/profile-routes';
 import { registerStoreRoutes } from './routes/store-routes';
+import { registerStoreFileRoutes } from './routes/store-file-routes';
 
 export interface RouteKit {
   context: SyncContext;
@@ -73,5 +74,6 @@ export async function buildHttpApp(context: SyncContext): Promise<FastifyInstanc
   registerProfileRoutes(app, kit);
   registerAssignmentRoutes(app, kit);
   registerContentRoutes(app, kit);
+  registerStoreFileRoutes(app, kit);
   return app;
 }

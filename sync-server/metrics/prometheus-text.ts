@@ -28,6 +28,8 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   metric('sync_events_duplicate_total', 'counter', 'Uploaded events already stored (replays), acknowledged again and dropped.', [['', counters.duplicatesDropped]]);
   metric('sync_events_rejected_total', 'counter', 'Uploaded events refused for good.', [['', counters.eventsRejected]]);
   metric('sync_pulls_served_total', 'counter', 'Pull requests answered.', [['', counters.pullsServed]]);
+  metric('sync_store_files_served_total', 'counter', 'Store files sent to devices for a first sync.', [['', counters.storeFilesServed]]);
+  metric('sync_store_files_built_total', 'counter', 'Store files built.', [['', counters.storeFilesBuilt]]);
   metric('sync_pairing_failures_total', 'counter', 'Pairing attempts refused.', [['', counters.pairingFailures]]);
   metric('sync_identifier_conflicts_total', 'counter', 'Identifiers claimed by a second profile.', [['', counters.identifierConflicts]]);
   metric('sync_invalid_messages_total', 'counter', 'Socket messages refused before any work.', [['', counters.invalidMessages]]);

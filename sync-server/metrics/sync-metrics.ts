@@ -7,6 +7,9 @@ export class SyncMetrics {
   duplicatesDropped = 0;
   eventsRejected = 0;
   pullsServed = 0;
+  /** Store files sent to devices for a first sync, and built. */
+  storeFilesServed = 0;
+  storeFilesBuilt = 0;
   pairingFailures = 0;
   identifierConflicts = 0;
   /** Socket messages refused before any work: bad payload, missing ack callback. */

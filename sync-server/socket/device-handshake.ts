@@ -3,12 +3,11 @@
  * `auth`. Unknown, unpaired or revoked devices and wrong credentials all get the same
  * "unauthorized", so a probe learns nothing about which ids exist.
  */
-import { deviceAuthSchema } from '../../protocol/sync';
-import { credentialMatches } from '../pairing/device-credential';
+import { authenticateDevice, UNAUTHORIZED } from '../devices/authenticate-device';
 import type { SyncContext } from '../sync-context';
 import type { DeviceSocket } from './device-socket';
 
-export const UNAUTHORIZED = 'unauthorized';
+export { UNAUTHORIZED };
 
 export function deviceHandshake(context: SyncContext) {
   return (socket: DeviceSocket, next: (error?: Error) => void): void => {
@@ -23,15 +22,8 @@ export function deviceHandshake(context: SyncContext) {
 }
 
 async function authenticate(context: SyncContext, socket: DeviceSocket): Promise<boolean> {
-  if (context.isClosing()) return false;
-  const auth = deviceAuthSchema.safeParse(socket.handshake.auth);
-  if (!auth.success) return false;
-  const { deviceId, credential, appVersion } = auth.data;
-  const device = await context.storage.getDevice(deviceId);
-  if (!device || device.revokedAt !== null || device.credentialHash === null) return false;
-  if (context.devices.isRevoked(deviceId)) return false;
-  if (!credentialMatches(credential, device.credentialHash)) return false;
-  socket.data = { deviceId, storeId: device.storeId, appVersion: appVersion ?? device.appVersion, pullProgress: null };
-  await context.storage.markDeviceSeen(deviceId, new Date(context.config.now()).toISOString(), appVersion);
+  const device = await authenticateDevice(context, socket.handshake.auth);
+  if (!device) return false;
+  socket.data = { deviceId: device.id, storeId: device.storeId, appVersion: device.appVersion, pullProgress: null };
   return true;
 }

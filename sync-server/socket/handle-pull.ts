@@ -3,7 +3,8 @@
  * The store comes from the credential, so no request can read another store's changes.
  */
 import { pullRequestSchema, type PullResponse, type SyncError } from '../../protocol/sync';
-import type { ChangeQuery, ChangeRecord, StorageOps } from '../storage/sync-storage';
+import type { ChangeQuery, StorageOps } from '../storage/sync-storage';
+import { encodeChanges } from '../changes/encode-changes';
 import type { SyncContext } from '../sync-context';
 import type { DeviceSocket, PullProgress } from './device-socket';
 import { invalid } from './safe-handler';
@@ -47,13 +48,4 @@ async function estimateRemaining(tx: StorageOps, previous: PullProgress | null, 
   }
   const countedTo = await tx.maxVersion();
   return { collection, after: next, remaining: await tx.countChangesSince({ ...query, after: next }), countedTo };
-}
-
-/** The page as protocol Change JSON, each upsert's stored JSON spliced in unparsed. */
-function encodeChanges(rows: readonly ChangeRecord[]): Buffer {
-  const items = rows.map((row) => {
-    const head = `{"version":${row.version},"collection":${JSON.stringify(row.collection)},"key":${JSON.stringify(row.key)}`;
-    return row.op === 'delete' ? `${head},"op":"delete"}` : `${head},"op":"upsert","data":${row.dataJson ?? 'null'}}`;
-  });
-  return Buffer.from(`[${items.join(',')}]`);
 }

@@ -77,6 +77,9 @@ export async function startTestServer(overrides: Partial<SyncServerConfig> = {})
       port: 0,
       now: () => clock.now,
       logger: createLogger('sync-server-test', process.env.SYNC_TEST_LOG_LEVEL ?? 'silent'),
+      // Store files only when a test builds one (POST /api/stores/:id/store-file): a build
+      // in the background would turn other tests' first syncs into file downloads.
+      storeFiles: { minChanges: Number.MAX_SAFE_INTEGER },
       ...overrides,
       dataDir,
     });

@@ -10,8 +10,7 @@ import Database from 'better-sqlite3';
 import { startAgent, type Agent } from '../../main/agent';
 import { parseAgentConfig } from '../../main/config/agent-config';
 import { createLogger } from '../../main/log/logger';
-import { DATABASE_FILE } from '../../sync-server/server';
-import { openSqliteStorage } from '../../sync-server/storage/sqlite-storage';
+import { seedHeadOffice } from '../helpers/seeded-head-office';
 import { startTestServer, type TestServer } from '../../sync-server/testing/test-server';
 import { until } from '../helpers/wait-for';
 import type { SearchHit } from '../../protocol/kiosk';
@@ -100,21 +99,10 @@ function localFirstName(agent: Agent, profileId: string): string | undefined {
   }
 }
 
-/**
- * A head-office data directory whose change log holds `count` profiles b-0… of store-big,
- * written straight into it before it opens (that many admin PUTs would be slow).
- */
+/** A head-office data directory holding `count` profiles b-0… of store-big. */
 async function seededBigStore(count: number): Promise<string> {
   const dataDir = tempDir('soo-head-office-');
-  const storage = openSqliteStorage(join(dataDir, DATABASE_FILE));
-  await storage.createStore({ id: 'store-big', name: 'Big store', region: null, createdAt: new Date().toISOString() });
-  await storage.transaction(async (tx) => {
-    for (let i = 0; i < count; i++) {
-      const data = { id: `b-${i}`, ...profile(`b-${i}`, `Big${i}`, `BIG-${i}`), points: i };
-      await tx.putChange({ storeId: 'store-big', collection: 'profiles', key: data.id, op: 'upsert', data });
-    }
-  });
-  await storage.close();
+  await seedHeadOffice(dataDir, 'store-big', count);
   return dataDir;
 }
 

@@ -1,0 +1,148 @@
+/**
+ * Head office's store files (protocol/sync.ts, STORE_FILE_PATH): one per store big enough
+ * to need one, kept in `<data dir>/store-files`, each with a JSON sidecar that says what it
+ * covers. Built in the background, one at a time: at start and every `checkEveryMs`, a
+ * store without a file gets one once it has `minChanges` changes, and a store's file is
+ * built again once `rebuildAfterChanges` changes came after it (a device taking an old
+ * file pulls more afterwards; it is never wrong, only slower). An admin can ask for a
+ * build at once (after a big import).
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../main/log/logger';
+import type { StorageOps } from '../storage/sync-storage';
+import { buildStoreFile, type StoreFileMeta } from './store-file-build';
+
+export type { StoreFileMeta } from './store-file-build';
+
+export interface StoreFilesConfig {
+  minChanges: number;
+  rebuildAfterChanges: number;
+  checkEveryMs: number;
+}
+
+export interface StoreFilesDeps {
+  dir: string;
+  storage: StorageOps;
+  log: Logger;
+  config: StoreFilesConfig;
+  /** The agent schema this server builds files of: a file of another (an older server's) is built again. */
+  schema: number;
+  onBuilt?: (meta: StoreFileMeta) => void;
+}
+
+const SIDECAR = '.json';
+
+export class StoreFiles {
+  private readonly metas = new Map<string, StoreFileMeta>();
+  /** One build at a time, in the order asked; a store asked for twice shares its build. */
+  private readonly builds = new Map<string, Promise<StoreFileMeta | undefined>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly deps: StoreFilesDeps) {
+    mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
+    this.load();
+  }
+
+  /** Starts the background checks: one soon, then every `checkEveryMs`. */
+  start(): void {
+    const check = (): void => {
+      this.checking ??= this.check()
+        .catch((error: unknown) => this.deps.log.error({ err: error }, 'store file check failed'))
+        .finally(() => {
+          this.checking = undefined;
+        });
+    };
+    this.timer = setInterval(check, this.deps.config.checkEveryMs);
+    this.timer.unref();
+    setImmediate(check);
+  }
+
+  /** The store's current file, if it has one of this server's schema. */
+  current(storeId: string): StoreFileMeta | undefined {
+    return this.metas.get(storeId);
+  }
+
+  path(meta: StoreFileMeta): string {
+    return join(this.deps.dir, meta.file);
+  }
+
+  /** Builds the store's file now (after any build already queued); undefined when the store has no changes. */
+  build(storeId: string): Promise<StoreFileMeta | undefined> {
+    const running = this.builds.get(storeId);
+    if (running) return running;
+    const build = this.queue.then(() => this.runBuild(storeId));
+    const tracked = build.finally(() => this.builds.delete(storeId));
+    this.builds.set(storeId, tracked);
+    this.queue = tracked.catch(() => undefined);
+    return tracked;
+  }
+
+  /** One pass of the background policy over every store. */
+  async check(): Promise<void> {
+    const { minChanges, rebuildAfterChanges } = this.deps.config;
+    for (const store of await this.deps.storage.listStores()) {
+      if (this.closed) return;
+      const meta = this.metas.get(store.id);
+      const since = await this.deps.storage.countChangesSince({ storeId: store.id, after: meta?.version ?? 0 });
+      const due = meta ? since >= rebuildAfterChanges : since >= minChanges;
+      if (!due) continue;
+      try {
+        await this.build(store.id);
+      } catch (error) {
+        if (this.closed) return;
+        this.deps.log.error({ storeId: store.id, error: (error as Error).message }, 'store file build failed; devices pull changes meanwhile');
+      }
+    }
+  }
+
+  /** Stops checking and abandons a build in progress (it notices between pages). */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.queue;
+    await this.checking;
+  }
+
+  private async runBuild(storeId: string): Promise<StoreFileMeta | undefined> {
+    if (this.closed) return undefined;
+    const meta = await buildStoreFile({ storage: this.deps.storage, storeId, dir: this.deps.dir, log: this.deps.log, isClosing: () => this.closed });
+    if (!meta) return undefined;
+    // The sidecar is what makes a file current: written whole, then renamed into place.
+    const sidecar = join(this.deps.dir, `${storeId}${SIDECAR}`);
+    writeFileSync(`${sidecar}.tmp`, JSON.stringify(meta, null, 2));
+    renameSync(`${sidecar}.tmp`, sidecar);
+    const previous = this.metas.get(storeId);
+    this.metas.set(storeId, meta);
+    // A download of the previous file already open keeps reading it (the open file outlives its name).
+    if (previous && previous.file !== meta.file) rmSync(this.path(previous), { force: true });
+    this.deps.onBuilt?.(meta);
+    this.deps.log.info({ storeId, profiles: meta.profiles, version: meta.version, mib: Math.round(meta.bytes / 2 ** 20), ms: meta.buildMs }, 'store file built');
+    return meta;
+  }
+
+  /** The files a previous run left: sidecars whose file is whole and of this schema; anything else is removed. */
+  private load(): void {
+    const kept = new Set<string>();
+    for (const name of readdirSync(this.deps.dir)) {
+      if (!name.endsWith(SIDECAR)) continue;
+      try {
+        const meta = JSON.parse(readFileSync(join(this.deps.dir, name), 'utf8')) as StoreFileMeta;
+        if (meta.schema === this.deps.schema && statSync(this.path(meta)).size === meta.bytes) {
+          this.metas.set(meta.storeId, meta);
+          kept.add(meta.file);
+          kept.add(name);
+          continue;
+        }
+      } catch (error) {
+        this.deps.log.warn({ sidecar: name, error: (error as Error).message }, 'unreadable store file sidecar; building again');
+      }
+      rmSync(join(this.deps.dir, name), { force: true });
+    }
+    // Half-built files, files of an older schema, files a newer build replaced.
+    for (const name of readdirSync(this.deps.dir)) if (!kept.has(name)) rmSync(join(this.deps.dir, name), { force: true });
+  }
+}

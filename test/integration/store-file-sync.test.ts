@@ -1,0 +1,208 @@
+/**
+ * A first sync from head office's store file, over real TCP with a real agent: the file is
+ * built by head office, downloaded and checked by the agent, taken whole, and followed by
+ * the changes made after it. A device only ever gets its own store's file, and anything
+ * wrong with a file leaves the agent pulling pages.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, openSync, rmSync, writeSync, closeSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startAgent, type Agent } from '../../main/agent';
+import { parseAgentConfig } from '../../main/config/agent-config';
+import { createLogger, type Logger } from '../../main/log/logger';
+import { schemaVersion, openDatabase } from '../../main/store/database';
+import { STORE_FILE_HEADERS, STORE_FILE_PATH } from '../../protocol/sync';
+import type { SearchHit } from '../../protocol/kiosk';
+import { STORE_FILES_DIR } from '../../sync-server/server';
+import { pairDevice, startTestServer, type TestServer } from '../../sync-server/testing/test-server';
+import { seedHeadOffice } from '../helpers/seeded-head-office';
+import defaultRules from '../../main/decisions/default-rules.json';
+import { until } from '../helpers/wait-for';
+
+let server: TestServer | undefined;
+const agents: Agent[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const agent of agents.splice(0)) await agent.stop();
+  await server?.stop();
+  server = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+async function ok(response: Promise<{ status: number; body: unknown }>): Promise<any> {
+  const { status, body } = await response;
+  if (status >= 300) throw new Error(`admin call failed: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** A logger that keeps warnings and errors, to assert what the agent said. */
+function listeningLogger(): { log: Logger; said: string[] } {
+  const said: string[] = [];
+  const log = createLogger('test', 'silent');
+  const keep = ((obj: unknown, msg?: string) => said.push(typeof obj === 'string' ? obj : `${msg ?? ''} ${JSON.stringify(obj)}`)) as Logger['warn'];
+  log.warn = keep;
+  log.error = keep;
+  return { log, said };
+}
+
+async function startStoreAgent(storeId: string, code: string | undefined, log: Logger): Promise<Agent> {
+  const agent = await startAgent(
+    parseAgentConfig({
+      storeId,
+      dataDir: tempDir(`soo-${storeId}-`),
+      embeddedBrokerPort: 0,
+      screens: [
+        { id: 'entrance', rooms: ['entrance'] },
+        { id: 'till', kind: 'kiosk', rooms: ['front-counter'] },
+      ],
+      sync: { serverUrl: server!.server.url, ...(code ? { pairingCode: code } : {}), uploadBatch: 50 },
+    }),
+    { log },
+  );
+  agents.push(agent);
+  return agent;
+}
+
+async function pairingCode(storeId: string): Promise<string> {
+  return ((await ok(server!.admin('POST', `/api/stores/${storeId}/devices`, { name: `${storeId} till` }))) as { pairingCode: string }).pairingCode;
+}
+
+async function metric(name: string): Promise<number> {
+  const text = (await ok(server!.admin('GET', '/metrics'))) as string;
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return Number(line?.split(' ')[1]);
+}
+
+const online = (agent: Agent) => until(() => agent.status().sync.state === 'online' && agent.status().sync.lastSyncAt !== null, 'agent online and synced', 20_000);
+
+async function search(agent: Agent, query: string): Promise<string[]> {
+  return ((await agent.bridge.handle('kiosk.search', { screenId: 'till', query })) as SearchHit[]).map((hit) => hit.profileId);
+}
+
+/** The agent schema this build's devices have (the server builds files of the same). */
+function agentSchema(): number {
+  const dir = tempDir('soo-schema-');
+  const db = openDatabase(join(dir, 'probe.db'));
+  try {
+    return schemaVersion(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('first sync from a store file', () => {
+  it('a fresh store takes head office\'s file, keeps what it recorded before, and pulls what changed after the file', async () => {
+    const dataDir = tempDir('soo-head-office-');
+    await seedHeadOffice(dataDir, 'store-big', 3000);
+    server = await startTestServer({ dataDir });
+    // Rules in the file are announced to the screens as if pulled.
+    await ok(server.admin('PUT', '/api/rules', { ...defaultRules, rules: defaultRules.rules.filter((rule) => rule.id === 'birthday') }));
+    await ok(server.admin('PUT', '/api/profiles/p-gone', { firstName: 'Gone', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'GONE-1' }] }));
+    await ok(server.admin('PUT', '/api/stores/store-big/profiles/p-gone', {}));
+
+    const built = await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    expect(built).toMatchObject({ storeId: 'store-big', profiles: 3001, schema: agentSchema() });
+    expect(built.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await ok(server.admin('GET', '/api/stores/store-big/store-file'))).toEqual(built);
+
+    // After the file: a new customer, and one who leaves the store's scope (a tombstone).
+    await ok(server.admin('PUT', '/api/profiles/p-after', { firstName: 'Afterwards', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'AFTER-1' }] }));
+    await ok(server.admin('PUT', '/api/stores/store-big/profiles/p-after', {}));
+    await ok(server.admin('DELETE', '/api/stores/store-big/profiles/p-gone'));
+
+    // Unpaired at first: what the store records meanwhile is its own and must survive the file.
+    const { log, said } = listeningLogger();
+    const agent = await startStoreAgent('store-big', undefined, log);
+    await until(() => agent.status().sync.state === 'unpaired', 'waiting for a code');
+    // A walk-in's order at the till: a purchase and its event, about nobody head office knows.
+    await agent.bridge.handle('kiosk.order.confirm', { screenId: 'till', profileId: null, lines: [{ sku: 'latte', quantity: 1, modifiers: [] }], staffId: 's-1' });
+    expect(agent.status().outboxPending).toBeGreaterThan(0);
+    const recordedBefore = agent.status().outboxPending;
+
+    await agent.bridge.handle('sync.pair', { code: await pairingCode('store-big') });
+    await online(agent);
+    expect(await metric('sync_store_files_served_total')).toBe(1);
+    expect(agent.status().profiles).toBe(3001);
+    expect(await search(agent, 'Big2999')).toEqual(['b-2999']);
+    expect(await search(agent, 'Afterwards')).toEqual(['p-after']);
+    expect(await search(agent, 'Gone')).toEqual([]);
+    // The checksum check after a first sync found nothing to download again.
+    expect(said.filter((line) => /diverged|store file/.test(line))).toEqual([]);
+
+    // The store's own events went up: none was lost to the file.
+    await until(() => agent.status().outboxPending === 0, 'outbox uploaded');
+    expect(await metric('sync_events_received_total')).toBe(recordedBefore);
+
+    // Later edits reach the profiles that came in the file.
+    await ok(server.admin('PUT', '/api/profiles/p-after', { firstName: 'Renamed' }));
+    await until(async () => (await search(agent, 'Renamed')).length === 1, 'the edit arrives');
+    const db = new Database(agent.databaseFile, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a file that does not match its checksum is not taken: the store pulls pages instead', async () => {
+    const dataDir = tempDir('soo-head-office-');
+    await seedHeadOffice(dataDir, 'store-big', 1500);
+    server = await startTestServer({ dataDir });
+    await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    // A disk fault at head office after the build: one byte of the file changes.
+    const storeFiles = join(dataDir, STORE_FILES_DIR);
+    const file = readdirSync(storeFiles).find((name) => name.endsWith('.db'))!;
+    const fd = openSync(join(storeFiles, file), 'r+');
+    writeSync(fd, Buffer.from([0x55]), 0, 1, 5000);
+    closeSync(fd);
+
+    const { log, said } = listeningLogger();
+    const agent = await startStoreAgent('store-big', await pairingCode('store-big'), log);
+    await online(agent);
+    expect(said.some((line) => line.includes('does not match its sha256'))).toBe(true);
+    expect(agent.status().profiles).toBe(1500);
+    expect(await search(agent, 'Big1499')).toEqual(['b-1499']);
+    expect(readdirSync(join(agent.databaseFile, '..')).filter((name) => name.includes('store-file'))).toEqual([]);
+  });
+
+  it('a device gets only its own store\'s file; no credential, a wrong one or a revoked device gets nothing', async () => {
+    const dataDir = tempDir('soo-head-office-');
+    await seedHeadOffice(dataDir, 'store-big', 200);
+    server = await startTestServer({ dataDir });
+    await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    const big = await pairDevice(server, 'store-big');
+    const small = await pairDevice(server, 'store-small');
+    const schema = agentSchema();
+    const get = (headers: Record<string, string>, query = `?schema=${schema}`) => fetch(`${server!.url}${STORE_FILE_PATH}${query}`, { headers });
+    const as = (device: { deviceId: string; credential: string }) => ({ [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` });
+
+    const own = await get(as(big));
+    expect(own.status).toBe(200);
+    expect(own.headers.get(STORE_FILE_HEADERS.profiles)).toBe('200');
+    expect((await own.arrayBuffer()).byteLength).toBe(Number(own.headers.get('content-length')));
+
+    // Store-small has no file of its own, and store-big's is not for it.
+    const other = await get(as(small));
+    expect(other.status).toBe(404);
+    expect(await other.json()).toEqual({ error: 'no store file for store store-small yet: pull changes' });
+
+    expect((await get({})).status).toBe(401);
+    expect((await get({ ...as(big), authorization: `Bearer ${'x'.repeat(43)}` })).status).toBe(401);
+    expect((await get({ ...as(big), [STORE_FILE_HEADERS.deviceId]: small.deviceId })).status).toBe(401);
+    // Another schema (a device on an older or newer app) is told to pull pages.
+    expect((await get(as(big), `?schema=${schema + 1}`)).status).toBe(409);
+    expect((await get(as(big), '?schema=abc')).status).toBe(400);
+
+    await ok(server.admin('POST', `/api/devices/${big.deviceId}/revoke`, undefined));
+    expect((await get(as(big))).status).toBe(401);
+  });
+});
