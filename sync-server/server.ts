@@ -137,6 +137,8 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
     closed ??= (async () => {
       closing = true;
       clearInterval(sweep);
+      // Abandons a build between pages and cuts downloads, which would hold the HTTP close.
+      const storeFilesClosed = context.storeFiles.close();
       log.info({ inFlight: context.inFlight.size }, 'sync server shutting down');
       // Uploads already being stored finish and are acked; new ones are refused meanwhile.
       await context.inFlight.drain();
@@ -145,7 +147,7 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
       await io.close();
       await app.close();
       await context.inFlight.drain();
-      await context.storeFiles.close();
+      await storeFilesClosed;
       clearInterval(cursorFlush);
       await flushCursors();
       await storage.close();

@@ -61,6 +61,12 @@ const syncSchema = z.object({
   pullBatch: z.number().int().positive().max(5000).default(5000),
   /** How often each synced collection's checksum is compared with head office's (ms). */
   checksumEveryMs: z.number().int().positive().default(60 * 60_000),
+  /**
+   * On a first sync, take head office's store file when it has one (the store's data in one
+   * download, seconds for a million profiles) rather than pulling every change. Off for a
+   * device short of disk: the file needs room for itself and its copy.
+   */
+  storeFile: z.boolean().default(true),
 });
 
 export const agentConfigSchema = z.object({

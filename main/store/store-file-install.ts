@@ -18,7 +18,6 @@
  * copy; that is once, on a store that has no profile yet to recognise.
  */
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
 
 /**
  * What head office sends, as tables. The name index is its FTS5 shadow tables (its config
@@ -38,8 +37,12 @@ export const SYNCED_TABLES = [
 
 export type InstallOutcome = { installed: true; version: number; profiles: number } | { installed: false; reason: string };
 
-/** Why the store cannot take a file now, or undefined when it can: it must hold nothing from head office yet. */
-function notFresh(db: Database.Database): string | undefined {
+/**
+ * Why the store cannot take a file now, or undefined when it can: it must hold nothing
+ * from head office yet, and no profile of its own (one enrolled at the counter before the
+ * first sync is the store's, and the file would not merge with it).
+ */
+export function notFresh(db: Database.Database): string | undefined {
   const cursor = (db.prepare('SELECT version FROM main.sync_cursor WHERE id = 1').get() as { version: number } | undefined)?.version ?? 0;
   if (cursor !== 0) return `the store has synced already (cursor ${cursor})`;
   for (const table of ['profiles', 'identifiers', 'sync_rows', 'synced_documents']) {
@@ -58,6 +61,7 @@ function tableSql(db: Database.Database, schema: 'main' | 'seed', table: string)
  */
 export function installStoreFile(liveFile: string, seedFile: string): InstallOutcome {
   const db = new Database(liveFile);
+  let attached = false;
   try {
     db.pragma('busy_timeout = 5000');
     // The transfer optimisation is off while foreign keys are checked (identifiers name
@@ -69,13 +73,17 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
     // The checkpoint below writes the pages home and syncs the file.
     db.pragma('synchronous = NORMAL');
     db.prepare('ATTACH ? AS seed').run(seedFile);
+    attached = true;
 
     const liveSchema = db.pragma('main.user_version', { simple: true }) as number;
     const seedSchema = db.pragma('seed.user_version', { simple: true }) as number;
     if (seedSchema !== liveSchema) return { installed: false, reason: `the file has schema ${seedSchema}, this store ${liveSchema}` };
-    for (const table of SYNCED_TABLES) {
+    for (const table of [...SYNCED_TABLES, 'profile_names', 'profile_names_config']) {
       if (tableSql(db, 'seed', table) !== tableSql(db, 'main', table)) return { installed: false, reason: `the file's ${table} table differs from this store's` };
     }
+    // The name index's settings (its version) are not copied: they must be the same.
+    const config = (schema: string): string => JSON.stringify(db.prepare(`SELECT k, v FROM ${schema}.profile_names_config ORDER BY k`).all());
+    if (config('seed') !== config('main')) return { installed: false, reason: "the file's name index settings differ from this store's" };
     const version = (db.prepare('SELECT version FROM seed.sync_cursor WHERE id = 1').get() as { version: number } | undefined)?.version ?? 0;
     if (!Number.isSafeInteger(version) || version <= 0) return { installed: false, reason: 'the file covers no changes' };
 
@@ -95,31 +103,29 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
         }
         for (const trigger of triggers) db.exec(trigger.sql);
         db.prepare('UPDATE main.sync_cursor SET version = ? WHERE id = 1').run(version);
-        const profiles = (db.prepare('SELECT count(*) AS n FROM main.profiles').get() as { n: number }).n;
-        const expected = (db.prepare('SELECT count(*) AS n FROM seed.profiles').get() as { n: number }).n;
-        // Unreachable unless SQLite misbehaves; rolls the copy back rather than keep half of it.
-        if (profiles !== expected) throw new Error(`store file install copied ${profiles} of ${expected} profiles`);
+        // The name index points at profiles by rowid: the copy must have kept every rowid (the
+        // transfer optimisation does; a row-by-row copy would renumber 1…n). A copy that
+        // renumbered has a different count or top rowid wherever the file had gaps.
+        const shape = (schema: string) => db.prepare(`SELECT count(*) AS n, coalesce(max(rowid), 0) AS top FROM ${schema}.profiles`).get() as { n: number; top: number };
+        const copied = shape('main');
+        const expected = shape('seed');
+        if (copied.n !== expected.n || copied.top !== expected.top) {
+          // Rolls the copy back rather than keep a name index that points at other people.
+          throw new Error(`store file install copied ${copied.n} profiles up to rowid ${copied.top}, the file has ${expected.n} up to ${expected.top}`);
+        }
+        const profiles = copied.n;
         return { installed: true, version, profiles };
       })
       .immediate();
-    if (outcome.installed) {
-      db.exec('DETACH seed');
-      // A file's worth of pages sits in the WAL now: home they go at once, rather than in
-      // the agent's next commit.
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    }
     return outcome;
   } finally {
-    db.close();
+    // A file's worth of pages may sit in the WAL now (or a rolled-back copy's): home they go
+    // at once, and the WAL shrinks, rather than in the agent's next commit.
+    try {
+      if (attached) db.exec('DETACH seed');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
   }
-}
-
-/** The download's place beside the store's file, and its cleanup. */
-export function storeFileDownloadPath(liveFile: string): string {
-  return `${liveFile}.store-file`;
-}
-
-export function removeStoreFileDownload(liveFile: string): void {
-  rmSync(storeFileDownloadPath(liveFile), { force: true });
-  rmSync(`${storeFileDownloadPath(liveFile)}-journal`, { force: true });
 }

@@ -11,7 +11,7 @@ import type { ProfileStore } from '../store/profile-store';
 import { compileRuleSet, type CompiledRuleSet } from '../decisions/rule-set';
 import type { Logger } from '../log/logger';
 import { checkChange, type CheckedChange } from './page-check';
-import { installStoreFile, type InstallOutcome } from '../store/store-file-install';
+import { installStoreFile, notFresh, type InstallOutcome } from '../store/store-file-install';
 import { loadSyncedDocuments } from './synced-documents';
 
 export interface SyncedDocumentsListener {
@@ -107,7 +107,7 @@ export class ChangeApplier {
 
   /** Nothing from head office here yet: the store may take a store file (store-file-install.ts). */
   isFresh(): boolean {
-    return this.cursor() === 0 && this.localChecksum('profiles').count === 0;
+    return notFresh(this.db) === undefined;
   }
 
   /**

@@ -5,9 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { STORE_FILE_HEADERS, STORE_FILE_PATH } from '../../protocol/sync';
 import type { DeviceCredential } from './device-credential';
 
@@ -19,7 +22,30 @@ export interface StoreFileInfo {
   sha256: string;
 }
 
-export class StoreFileError extends Error {}
+export class StoreFileError extends Error {
+  constructor(
+    message: string,
+    /** False when asking again cannot help (no room on disk). */
+    readonly retryable = true,
+  ) {
+    super(message);
+  }
+}
+
+/** The download beside the store's database; the agent removes it whatever happens. */
+export function storeFileDownloadPath(liveFile: string): string {
+  return `${liveFile}.store-file`;
+}
+
+export function removeStoreFileDownload(liveFile: string): void {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${storeFileDownloadPath(liveFile)}${suffix}`, { force: true });
+}
+
+/**
+ * Room for the download and for the copy of its rows (in the WAL, then in the database),
+ * with some to spare: a full disk would stop the outbox too.
+ */
+const DISK_NEEDED_PER_BYTE = 2.5;
 
 export interface DownloadOptions {
   /** The store's schema (user_version): head office answers 409 for a file of another. */
@@ -31,13 +57,13 @@ export interface DownloadOptions {
   onProgress?: (received: number, info: StoreFileInfo) => void;
 }
 
-function header(response: Response, name: string): string {
-  const value = response.headers.get(name);
-  if (value === null) throw new StoreFileError(`the store file answer has no ${name} header`);
+function header(response: IncomingMessage, name: string): string {
+  const value = response.headers[name];
+  if (typeof value !== 'string') throw new StoreFileError(`the store file answer has no ${name} header`);
   return value;
 }
 
-function positiveInteger(response: Response, name: string, allowZero = false): number {
+function positiveInteger(response: IncomingMessage, name: string, allowZero = false): number {
   const value = Number(header(response, name));
   if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) throw new StoreFileError(`the store file's ${name} is not a count`);
   return value;
@@ -58,22 +84,20 @@ export async function downloadStoreFile(credential: DeviceCredential, dest: stri
   };
   try {
     const url = new URL(`${STORE_FILE_PATH}?schema=${options.schema}`, credential.serverUrl);
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await fetch(url, {
-        headers: { [STORE_FILE_HEADERS.deviceId]: credential.deviceId, authorization: `Bearer ${credential.credential}` },
-        signal,
-      });
+      response = await get(url, { [STORE_FILE_HEADERS.deviceId]: credential.deviceId, authorization: `Bearer ${credential.credential}` }, signal);
     } catch (error) {
       throw new StoreFileError(`cannot reach head office for the store file: ${(error as Error).message}`);
     }
-    if (response.status === 404 || response.status === 409) {
-      await response.body?.cancel();
+    const status = response.statusCode ?? 0;
+    if (status === 404 || status === 409) {
+      response.destroy();
       return undefined;
     }
-    if (!response.ok || !response.body) {
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
-      throw new StoreFileError(`store file refused: ${body.error ?? `HTTP ${response.status}`}`);
+    if (status !== 200) {
+      const body = await errorBody(response);
+      throw new StoreFileError(`store file refused: ${body ?? `HTTP ${status}`}`);
     }
     const info: StoreFileInfo = {
       version: positiveInteger(response, STORE_FILE_HEADERS.version),
@@ -83,6 +107,11 @@ export async function downloadStoreFile(credential: DeviceCredential, dest: stri
     };
     if (!/^[0-9a-f]{64}$/.test(info.sha256)) throw new StoreFileError('the store file answer has no valid sha256');
     if (positiveInteger(response, STORE_FILE_HEADERS.schema) !== options.schema) throw new StoreFileError('head office sent a store file of another schema');
+    const disk = await statfs(dirname(dest));
+    if (disk.bavail * disk.bsize < info.bytes * DISK_NEEDED_PER_BYTE) {
+      response.destroy();
+      throw new StoreFileError(`not enough disk for the store file (${Math.round(info.bytes / 2 ** 20)} MiB, ${DISK_NEEDED_PER_BYTE}× needed)`, false);
+    }
 
     const hash = createHash('sha256');
     let received = 0;
@@ -96,7 +125,7 @@ export async function downloadStoreFile(credential: DeviceCredential, dest: stri
       },
     });
     try {
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), check, createWriteStream(dest), { signal });
+      await pipeline(response, check, createWriteStream(dest), { signal });
     } catch (error) {
       throw new StoreFileError(`the store file download failed: ${(signal.reason as Error | undefined)?.message ?? (error as Error).message}`);
     }
@@ -108,5 +137,31 @@ export async function downloadStoreFile(credential: DeviceCredential, dest: stri
     throw error;
   } finally {
     clearTimeout(idleTimer);
+  }
+}
+
+/**
+ * node:http rather than fetch: fetch's web streams took a fifth longer to bring a file of
+ * hundreds of MiB over loopback (BENCHMARKS.md, first sync).
+ */
+function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    client.get(url, { headers, signal }, resolve).on('error', reject);
+  });
+}
+
+/** An error answer's `{ error }`, read up to 4 KiB. */
+async function errorBody(response: IncomingMessage): Promise<string | undefined> {
+  let text = '';
+  for await (const chunk of response) {
+    text += String(chunk);
+    if (text.length > 4096) break;
+  }
+  response.destroy();
+  try {
+    return (JSON.parse(text) as { error?: string }).error;
+  } catch {
+    return undefined;
   }
 }

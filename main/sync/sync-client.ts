@@ -24,8 +24,7 @@ import { pairDevice, PairingError } from './pairing';
 import { SyncRequestError, uploadOutbox, type DeviceSocket } from './outbox-uploader';
 import { versionOfChecked, type CheckedChange } from './page-check';
 import { inThreadPageChecker, type PageChecker } from './page-checker';
-import { downloadStoreFile } from './store-file-download';
-import { removeStoreFileDownload, storeFileDownloadPath } from '../store/store-file-install';
+import { downloadStoreFile, removeStoreFileDownload, StoreFileError, storeFileDownloadPath } from './store-file-download';
 import { schemaVersion } from '../store/database';
 
 export type SyncStatus = AgentStatus['sync'];
@@ -46,6 +45,8 @@ export interface SyncClientDeps {
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Pages held at once: one being written, the next ones checked or on their way. */
 const PAGES_IN_HAND = 3;
+/** Tries at a store file (a failed download is tried again in the next pass, 5 s later) before pulling pages. */
+const STORE_FILE_ATTEMPTS = 2;
 /** Changes applied per transaction: 30–50 ms of writing on the benchmark machine, the longest recognition waits for a sync. */
 const APPLY_SLICE = 1000;
 
@@ -80,8 +81,9 @@ export class SyncClient {
   private pairingCode: string | undefined;
   private readonly checker: PageChecker;
   private linked: DeviceCredential | undefined;
-  /** A store file is asked for once per start, by a store that holds nothing from head office yet. */
-  private storeFileTried = false;
+  /** A store file is asked for once per start (twice if the download fails), by a store that holds nothing from head office yet. */
+  private storeFileSettled = false;
+  private storeFileFailures = 0;
   private readonly stopping = new AbortController();
 
   constructor(private readonly deps: SyncClientDeps) {
@@ -219,7 +221,7 @@ export class SyncClient {
         this.again = false;
         const socket = this.socket;
         if (!socket?.connected) return;
-        if (!this.storeFileTried && this.deps.applier.isFresh()) await this.takeStoreFile();
+        if (this.deps.config.storeFile && !this.storeFileSettled && this.deps.applier.isFresh()) await this.takeStoreFile();
         await this.pull(socket);
         await uploadOutbox(socket, this.deps.outbox, this.deps.config.uploadBatch, REQUEST_TIMEOUT_MS);
         if (verifyChecksums || this.lastSyncAt === null) await this.verifyChecksums(socket);
@@ -246,7 +248,6 @@ export class SyncClient {
    * Anything short of a checked, installed file leaves the store as it was, to pull pages.
    */
   private async takeStoreFile(): Promise<void> {
-    this.storeFileTried = true;
     const credential = this.linked;
     if (!credential) return;
     const liveFile = this.deps.db.name;
@@ -261,11 +262,12 @@ export class SyncClient {
           this.remaining = Math.round(file.profiles * (1 - received / file.bytes));
         },
       });
+      if (this.stopped) return;
+      this.storeFileSettled = true;
       if (!info) {
         this.deps.log.info('head office has no store file for this store; pulling changes instead');
         return;
       }
-      if (this.stopped) return;
       const downloadedAt = Date.now();
       const outcome = this.deps.applier.installStoreFile(dest);
       if (!outcome.installed) {
@@ -278,7 +280,15 @@ export class SyncClient {
       );
     } catch (error) {
       if (this.stopped) return;
-      this.deps.log.warn({ error: (error as Error).message }, 'store file failed; pulling changes instead');
+      const message = (error as Error).message;
+      // A download that failed on the way (the link, head office restarting) is worth one
+      // more try: pages instead take the store many times longer. The pass fails and is retried.
+      if (error instanceof StoreFileError && error.retryable && ++this.storeFileFailures < STORE_FILE_ATTEMPTS) {
+        this.deps.log.warn({ error: message }, 'store file failed; trying again');
+        throw new SyncRequestError(`store file: ${message}`);
+      }
+      this.storeFileSettled = true;
+      this.deps.log.warn({ error: message }, 'store file failed; pulling changes instead');
     } finally {
       removeStoreFileDownload(liveFile);
     }

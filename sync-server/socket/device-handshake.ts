@@ -1,9 +1,10 @@
 /**
  * The namespace's gate: a device connects with its id and credential in the handshake's
  * `auth`. Unknown, unpaired or revoked devices and wrong credentials all get the same
- * "unauthorized", so a probe learns nothing about which ids exist.
+ * "unauthorized", so a probe learns nothing about which ids exist. A server shutting down,
+ * or a failure here, is "unavailable": the device keeps its credential and retries.
  */
-import { authenticateDevice, UNAUTHORIZED } from '../devices/authenticate-device';
+import { authenticateDevice, UNAUTHORIZED, UNAVAILABLE } from '../devices/authenticate-device';
 import type { SyncContext } from '../sync-context';
 import type { DeviceSocket } from './device-socket';
 
@@ -14,8 +15,8 @@ export function deviceHandshake(context: SyncContext) {
     authenticate(context, socket).then(
       (ok) => next(ok ? undefined : new Error(UNAUTHORIZED)),
       (error: unknown) => {
-        context.log.error({ err: error }, 'device handshake failed');
-        next(new Error(UNAUTHORIZED));
+        context.log.warn({ error: (error as Error).message }, 'device handshake not answered');
+        next(new Error(UNAVAILABLE));
       },
     );
   };

@@ -78,11 +78,18 @@ describe('SqliteStorage', () => {
       expect(await storage.countChangesSince({ storeId: 'A', after: 0 })).toBe(4);
       expect((await storage.changesSince({ storeId: 'A', after: 0, collection: 'profiles' }, 100)).map((c) => c.key)).toEqual(['a1', 'a2']);
       expect(await storage.countChangesSince({ storeId: 'A', after: 0, collection: 'rules' })).toBe(1);
-
       const latest = await storage.latestVersions();
       expect(latest[ALL_STORES]).toBe(versions[3]);
       expect(await storage.checksum('A', 'profiles')).toEqual({ count: 2, versionSum: versions[0]! + versions[2]! });
       expect(await storage.checksum('B', 'rules')).toEqual({ count: 1, versionSum: versions[1] });
+      // Only the store's own tombstones of that collection, after the version asked.
+      expect(await storage.countDeletesSince('A', 'profiles', 0)).toBe(0);
+      const removed = await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'a1', op: 'delete' });
+      await storage.putChange({ storeId: 'B', collection: 'profiles', key: 'b1', op: 'delete' });
+      expect(await storage.countDeletesSince('A', 'profiles', 0)).toBe(1);
+      expect(await storage.countDeletesSince('A', 'profiles', removed)).toBe(0);
+      expect(await storage.countDeletesSince('A', 'rules', 0)).toBe(0);
+
     });
   });
 

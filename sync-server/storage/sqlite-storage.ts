@@ -389,6 +389,11 @@ class SqliteStatements implements Synchronous<StorageOps> {
     return rows.map(toChange);
   }
 
+  countDeletesSince(storeId: string, collection: Collection, after: number): number {
+    const row = this.sql(`SELECT count(*) AS n FROM changes WHERE store_id = ? AND collection = ? AND version > ? AND op = 'delete'`).get(storeId, collection, after);
+    return (row as { n: number }).n;
+  }
+
   countChangesSince(query: ChangeQuery): number {
     const row = query.collection
       ? this.sql(

@@ -97,6 +97,8 @@ async function sha256Of(file: string): Promise<string> {
 export interface BuildOptions {
   storage: StorageOps;
   storeId: string;
+  /** What the store's files are named from. */
+  fileStem: string;
   /** The store-files directory. */
   dir: string;
   log: Logger;
@@ -105,9 +107,9 @@ export interface BuildOptions {
 }
 
 /** Builds the store's file in `dir`; undefined when the store has no changes at all. */
-export async function buildStoreFile({ storage, storeId, dir, log, isClosing }: BuildOptions): Promise<StoreFileMeta | undefined> {
+export async function buildStoreFile({ storage, storeId, fileStem, dir, log, isClosing }: BuildOptions): Promise<StoreFileMeta | undefined> {
   const started = Date.now();
-  const building = join(dir, `${storeId}.building.db`);
+  const building = join(dir, `${fileStem}.building.db`);
   const worker = new BuildWorker(building, log.level);
   let finished = false;
   try {
@@ -132,7 +134,8 @@ export async function buildStoreFile({ storage, storeId, dir, log, isClosing }: 
     finished = true;
     if (!written) throw new StoreFileBuildError('store file worker finished without saying what it wrote');
     const sha256 = await sha256Of(building);
-    const name = `${storeId}.${written.version}.db`;
+    // Never the name of a file that may be being sent: two builds can end at one version.
+    const name = `${fileStem}.${written.version}.${started.toString(36)}.db`;
     renameSync(building, join(dir, name));
     if (written.invalid > 0) log.warn({ storeId, invalid: written.invalid }, 'store file built without changes the agent refuses');
     return {

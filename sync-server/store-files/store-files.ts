@@ -6,9 +6,15 @@
  * built again once `rebuildAfterChanges` changes came after it (a device taking an old
  * file pulls more afterwards; it is never wrong, only slower). An admin can ask for a
  * build at once (after a big import).
+ *
+ * A file older than a profile tombstone of its store is never sent again, and is removed:
+ * it still holds a person who was erased or left the store's scope, and a device must not
+ * receive them even for the moment until the tombstone's pull. It is built anew instead.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../../main/log/logger';
 import type { StorageOps } from '../storage/sync-storage';
 import { buildStoreFile, type StoreFileMeta } from './store-file-build';
@@ -33,6 +39,18 @@ export interface StoreFilesDeps {
 
 const SIDECAR = '.json';
 
+/**
+ * Files are named by a hash of the store id: ids differ by case ("A", "a"), which some
+ * disks do not. The sidecar inside names the store.
+ */
+function fileStem(storeId: string): string {
+  return createHash('sha256').update(storeId).digest('hex').slice(0, 24);
+}
+
+function sidecarName(storeId: string): string {
+  return `${fileStem(storeId)}${SIDECAR}`;
+}
+
 export class StoreFiles {
   private readonly metas = new Map<string, StoreFileMeta>();
   /** One build at a time, in the order asked; a store asked for twice shares its build. */
@@ -41,6 +59,8 @@ export class StoreFiles {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private closed = false;
+  /** Downloads being sent: cut on close, or a slow store's download would hold shutdown for minutes. */
+  private readonly sending = new Set<Readable>();
 
   constructor(private readonly deps: StoreFilesDeps) {
     mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
@@ -66,6 +86,28 @@ export class StoreFiles {
     return this.metas.get(storeId);
   }
 
+  /**
+   * The store's file if it may be sent now: none when a profile tombstone of the store came
+   * after it. Such a file is removed at once and built again (without waiting for it).
+   */
+  async sendable(storeId: string): Promise<StoreFileMeta | undefined> {
+    const meta = this.metas.get(storeId);
+    if (!meta || !(await this.outdated(meta))) return meta;
+    this.drop(meta);
+    this.build(storeId).catch((error: unknown) => this.deps.log.error({ storeId, error: (error as Error).message }, 'store file build failed'));
+    return undefined;
+  }
+
+  /** A download in progress, destroyed if the server closes first. */
+  track(stream: Readable): void {
+    this.sending.add(stream);
+    stream.once('close', () => this.sending.delete(stream));
+  }
+
+  get closing(): boolean {
+    return this.closed;
+  }
+
   path(meta: StoreFileMeta): string {
     return join(this.deps.dir, meta.file);
   }
@@ -86,7 +128,11 @@ export class StoreFiles {
     const { minChanges, rebuildAfterChanges } = this.deps.config;
     for (const store of await this.deps.storage.listStores()) {
       if (this.closed) return;
-      const meta = this.metas.get(store.id);
+      let meta = this.metas.get(store.id);
+      if (meta && (await this.outdated(meta))) {
+        this.drop(meta);
+        meta = undefined;
+      }
       const since = await this.deps.storage.countChangesSince({ storeId: store.id, after: meta?.version ?? 0 });
       const due = meta ? since >= rebuildAfterChanges : since >= minChanges;
       if (!due) continue;
@@ -99,20 +145,35 @@ export class StoreFiles {
     }
   }
 
-  /** Stops checking and abandons a build in progress (it notices between pages). */
+  /**
+   * Stops checking, abandons a build in progress (it notices between pages) and cuts
+   * downloads in progress (the devices pull pages or ask again after the restart).
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    for (const stream of this.sending) stream.destroy();
     await this.queue;
     await this.checking;
   }
 
+  private async outdated(meta: StoreFileMeta): Promise<boolean> {
+    return (await this.deps.storage.countDeletesSince(meta.storeId, 'profiles', meta.version)) > 0;
+  }
+
+  private drop(meta: StoreFileMeta): void {
+    this.metas.delete(meta.storeId);
+    rmSync(join(this.deps.dir, sidecarName(meta.storeId)), { force: true });
+    rmSync(this.path(meta), { force: true });
+    this.deps.log.info({ storeId: meta.storeId, version: meta.version }, 'store file removed: a profile was removed from the store after it');
+  }
+
   private async runBuild(storeId: string): Promise<StoreFileMeta | undefined> {
     if (this.closed) return undefined;
-    const meta = await buildStoreFile({ storage: this.deps.storage, storeId, dir: this.deps.dir, log: this.deps.log, isClosing: () => this.closed });
+    const meta = await buildStoreFile({ storage: this.deps.storage, storeId, fileStem: fileStem(storeId), dir: this.deps.dir, log: this.deps.log, isClosing: () => this.closed });
     if (!meta) return undefined;
     // The sidecar is what makes a file current: written whole, then renamed into place.
-    const sidecar = join(this.deps.dir, `${storeId}${SIDECAR}`);
+    const sidecar = join(this.deps.dir, sidecarName(storeId));
     writeFileSync(`${sidecar}.tmp`, JSON.stringify(meta, null, 2));
     renameSync(`${sidecar}.tmp`, sidecar);
     const previous = this.metas.get(storeId);

@@ -21,12 +21,15 @@ export function nextEvent<T>(
   });
 }
 
-/** Polls a condition with a growing interval; for state that has no event (a row in another process's file). */
-export async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls a condition with a growing interval; for state that has no event (a row in another
+ * process's file). The check may be async (an HTTP call): it is awaited, never taken as truthy.
+ */
+export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((done) => setTimeout(done, delay));

@@ -114,10 +114,10 @@ describe('first sync from a store file', () => {
     expect(built.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(await ok(server.admin('GET', '/api/stores/store-big/store-file'))).toEqual(built);
 
-    // After the file: a new customer, and one who leaves the store's scope (a tombstone).
+    // After the file: a new customer, and an edit of one in the file.
     await ok(server.admin('PUT', '/api/profiles/p-after', { firstName: 'Afterwards', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'AFTER-1' }] }));
     await ok(server.admin('PUT', '/api/stores/store-big/profiles/p-after', {}));
-    await ok(server.admin('DELETE', '/api/stores/store-big/profiles/p-gone'));
+    await ok(server.admin('PUT', '/api/profiles/p-gone', { firstName: 'Edited' }));
 
     // Unpaired at first: what the store records meanwhile is its own and must survive the file.
     const { log, said } = listeningLogger();
@@ -131,9 +131,10 @@ describe('first sync from a store file', () => {
     await agent.bridge.handle('sync.pair', { code: await pairingCode('store-big') });
     await online(agent);
     expect(await metric('sync_store_files_served_total')).toBe(1);
-    expect(agent.status().profiles).toBe(3001);
+    expect(agent.status().profiles).toBe(3002);
     expect(await search(agent, 'Big2999')).toEqual(['b-2999']);
     expect(await search(agent, 'Afterwards')).toEqual(['p-after']);
+    expect(await search(agent, 'Edited')).toEqual(['p-gone']);
     expect(await search(agent, 'Gone')).toEqual([]);
     // The checksum check after a first sync found nothing to download again.
     expect(said.filter((line) => /diverged|store file/.test(line))).toEqual([]);
@@ -142,15 +143,49 @@ describe('first sync from a store file', () => {
     await until(() => agent.status().outboxPending === 0, 'outbox uploaded');
     expect(await metric('sync_events_received_total')).toBe(recordedBefore);
 
-    // Later edits reach the profiles that came in the file.
+    // Later edits and removals reach the profiles that came in the file.
     await ok(server.admin('PUT', '/api/profiles/p-after', { firstName: 'Renamed' }));
-    await until(async () => (await search(agent, 'Renamed')).length === 1, 'the edit arrives');
+    await ok(server.admin('DELETE', '/api/stores/store-big/profiles/p-gone'));
+    await until(async () => (await search(agent, 'Renamed')).length === 1 && (await search(agent, 'Edited')).length === 0, 'the edit and the removal arrive');
     const db = new Database(agent.databaseFile, { readonly: true });
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       db.close();
     }
+  });
+
+  it('a file older than a profile\'s removal from the store is never sent: it is removed and built again without that person', async () => {
+    const dataDir = tempDir('soo-head-office-');
+    await seedHeadOffice(dataDir, 'store-big', 500);
+    server = await startTestServer({ dataDir });
+    await ok(server.admin('PUT', '/api/profiles/p-erased', { firstName: 'Erased', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'ERASED-1' }] }));
+    await ok(server.admin('PUT', '/api/stores/store-big/profiles/p-erased', {}));
+    const first = await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    expect(first.profiles).toBe(501);
+
+    // Erasure at head office: the file still holds the person, so no device may get it.
+    await ok(server.admin('DELETE', '/api/profiles/p-erased'));
+    const device = await pairDevice(server, 'store-big');
+    const response = await fetch(`${server.url}${STORE_FILE_PATH}?schema=${agentSchema()}`, {
+      headers: { [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` },
+    });
+    expect(response.status).toBe(404);
+    expect(readdirSync(join(dataDir, STORE_FILES_DIR)).filter((name) => name.includes(`.${first.version}.`))).toEqual([]);
+
+    // Built again in the background, without them; a new device takes that one.
+    let rebuilt: any;
+    await until(async () => {
+      rebuilt = (await server!.admin('GET', '/api/stores/store-big/store-file')).body;
+      return rebuilt.version > first.version;
+    }, 'the file built again');
+    expect(rebuilt.profiles).toBe(500);
+    const { log } = listeningLogger();
+    const agent = await startStoreAgent('store-big', await pairingCode('store-big'), log);
+    await online(agent);
+    expect(await metric('sync_store_files_served_total')).toBe(1);
+    expect(agent.status().profiles).toBe(500);
+    expect(await search(agent, 'Erased')).toEqual([]);
   });
 
   it('a file that does not match its checksum is not taken: the store pulls pages instead', async () => {

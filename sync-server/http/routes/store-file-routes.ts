@@ -3,36 +3,47 @@
  * another's: the store comes from its credential, checked as at the Socket.IO handshake.
  * An admin sees a store's file and can have it built at once.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { STORE_FILE_HEADERS, STORE_FILE_PATH, storeFileQuerySchema } from '../../../protocol/sync';
-import { authenticateDevice, UNAUTHORIZED } from '../../devices/authenticate-device';
-import type { StoreFileMeta } from '../../store-files/store-files';
+import { authenticateDevice, DeviceAuthUnavailable, UNAUTHORIZED } from '../../devices/authenticate-device';
+import type { StoreFileMeta, StoreFiles } from '../../store-files/store-files';
 import { HttpError } from '../http-error';
 import { parseWith } from '../parse-body';
 import type { RouteKit } from '../build-http-app';
 
-/** A device asks once per start; this bounds a misbehaving one, not a fleet behind one address. */
-const DOWNLOADS_PER_MINUTE = 120;
+/** A device asks once per start, a few times if a download fails; this bounds a misbehaving one. */
+const DOWNLOADS_PER_MINUTE = 20;
 
 function bearer(value: string | undefined): string | undefined {
   return value?.startsWith('Bearer ') ? value.slice('Bearer '.length) : undefined;
 }
 
 export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }: RouteKit): void {
-  app.get(STORE_FILE_PATH, { config: { rateLimit: { max: DOWNLOADS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
+  // No HEAD twin: it would read a whole file from disk to answer with headers.
+  app.get(STORE_FILE_PATH, { exposeHeadRoute: false, config: { rateLimit: { max: DOWNLOADS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
     const deviceId = request.headers[STORE_FILE_HEADERS.deviceId];
-    const device = await authenticateDevice(context, { deviceId, credential: bearer(request.headers.authorization) });
+    let device;
+    try {
+      device = await authenticateDevice(context, { deviceId, credential: bearer(request.headers.authorization) });
+    } catch (error) {
+      if (error instanceof DeviceAuthUnavailable) throw new HttpError(503, error.message);
+      throw error;
+    }
     if (!device) {
       request.log.warn({ ip: request.ip }, 'store file refused: unauthorized');
       throw new HttpError(401, UNAUTHORIZED);
     }
     const { schema } = parseWith(storeFileQuerySchema, request.query, 'query');
-    const meta = context.storeFiles.current(device.storeId);
-    if (!meta) throw new HttpError(404, `no store file for store ${device.storeId} yet: pull changes`);
-    if (meta.schema !== schema) throw new HttpError(409, `the store file has schema ${meta.schema}, this device ${schema}: pull changes`);
-    // Opened before answering: a rebuild may replace the file's name, never an open file.
-    const handle = await open(context.storeFiles.path(meta));
+    const opened = await openCurrent(context.storeFiles, device.storeId);
+    if (!opened) throw new HttpError(404, `no store file for store ${device.storeId} yet: pull changes`);
+    const { meta, handle } = opened;
+    if (meta.schema !== schema) {
+      await handle.close();
+      throw new HttpError(409, `the store file has schema ${meta.schema}, this device ${schema}: pull changes`);
+    }
+    const stream = handle.createReadStream();
+    context.storeFiles.track(stream);
     context.metrics.storeFilesServed += 1;
     request.log.info({ deviceId: device.id, storeId: device.storeId, version: meta.version, profiles: meta.profiles }, 'store file sent');
     return reply
@@ -42,7 +53,7 @@ export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }
       .header(STORE_FILE_HEADERS.schema, meta.schema)
       .header(STORE_FILE_HEADERS.sha256, meta.sha256)
       .header(STORE_FILE_HEADERS.profiles, meta.profiles)
-      .send(handle.createReadStream());
+      .send(stream);
   });
 
   const described = (meta: StoreFileMeta): Omit<StoreFileMeta, 'file'> => {
@@ -64,4 +75,20 @@ export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }
     if (!meta) throw new HttpError(409, `store ${storeId} has nothing to sync yet`);
     return described(meta);
   });
+}
+
+/**
+ * The store's sendable file, opened: a file opened is read whole even if a rebuild replaces
+ * it meanwhile. A rebuild between looking it up and opening it is looked up again.
+ */
+async function openCurrent(storeFiles: StoreFiles, storeId: string): Promise<{ meta: StoreFileMeta; handle: FileHandle } | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (storeFiles.closing) throw new HttpError(503, 'head office is shutting down');
+    const meta = await storeFiles.sendable(storeId);
+    if (!meta) return undefined;
+    const handle = await open(storeFiles.path(meta)).catch(() => undefined);
+    if (handle && storeFiles.current(storeId) === meta) return { meta, handle };
+    await handle?.close();
+  }
+  throw new HttpError(503, 'the store file is being replaced: ask again');
 }
