@@ -143,9 +143,16 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
       // Uploads already being stored finish and are acked; new ones are refused meanwhile.
       await context.inFlight.drain();
       // Closes the device sockets (as a transport close: the agents reconnect to the next
-      // server by themselves) and stops the HTTP listener.
-      await io.close();
-      await app.close();
+      // server by themselves) and stops the HTTP listener, which waits for every HTTP
+      // connection. A request still being answered finishes; a connection kept alive after
+      // its answer is closed as soon as it is idle (fastify keeps them 72 s otherwise).
+      const idleSweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await io.close();
+        await app.close();
+      } finally {
+        clearInterval(idleSweep);
+      }
       await context.inFlight.drain();
       await storeFilesClosed;
       clearInterval(cursorFlush);

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { Logger } from '../../main/log/logger';
 import type { StorageOps } from '../storage/sync-storage';
 import { buildStoreFile, type StoreFileMeta } from './store-file-build';
@@ -59,8 +59,12 @@ export class StoreFiles {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private closed = false;
-  /** Downloads being sent: cut on close, or a slow store's download would hold shutdown for minutes. */
-  private readonly sending = new Set<Readable>();
+  /**
+   * Connections downloads are sent on: cut on close, or a slow store's download would hold
+   * shutdown for minutes. The connection, not the file's stream or the answer: both may be
+   * done while a slow store has not drained the socket's buffers yet.
+   */
+  private readonly sending = new Set<Socket>();
 
   constructor(private readonly deps: StoreFilesDeps) {
     mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
@@ -98,10 +102,10 @@ export class StoreFiles {
     return undefined;
   }
 
-  /** A download in progress, destroyed if the server closes first. */
-  track(stream: Readable): void {
-    this.sending.add(stream);
-    stream.once('close', () => this.sending.delete(stream));
+  /** A download's connection, cut if the server closes before it is through. */
+  track(connection: Socket): void {
+    this.sending.add(connection);
+    connection.once('close', () => this.sending.delete(connection));
   }
 
   get closing(): boolean {
@@ -152,7 +156,7 @@ export class StoreFiles {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    for (const stream of this.sending) stream.destroy();
+    for (const connection of this.sending) connection.destroy();
     await this.queue;
     await this.checking;
   }

@@ -188,6 +188,39 @@ describe('first sync from a store file', () => {
     expect(await search(agent, 'Erased')).toEqual([]);
   });
 
+  it('head office shutting down abandons a build and cuts a download in progress, leaving no half-built file', async () => {
+    const dataDir = tempDir('soo-head-office-');
+    // A file of about 30 MiB: more than loopback's socket buffers hold, so a store that stops
+    // reading leaves most of it unsent.
+    await seedHeadOffice(dataDir, 'store-big', 60_000);
+    server = await startTestServer({ dataDir });
+    await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    const device = await pairDevice(server, 'store-big');
+    // A store on a slow link: it reads the first bytes of the file, then nothing more.
+    const download = await fetch(`${server.url}${STORE_FILE_PATH}?schema=${agentSchema()}`, {
+      headers: { [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` },
+    });
+    expect(download.status).toBe(200);
+    const reader = download.body!.getReader();
+    await reader.read();
+    // A second build is under way when the stop comes.
+    const rebuild = server.admin('POST', '/api/stores/store-big/store-file', undefined);
+    const storeFiles = join(dataDir, STORE_FILES_DIR);
+    await until(() => readdirSync(storeFiles).some((name) => name.includes('.building.')), 'a build under way');
+
+    await server.stop();
+    server = undefined;
+    expect((await rebuild).status).toBeGreaterThanOrEqual(500);
+    await expect((async () => {
+      for (;;) if ((await reader.read()).done) return;
+    })()).rejects.toThrow();
+    expect(readdirSync(storeFiles).filter((name) => name.includes('.building.'))).toEqual([]);
+
+    // The finished file survives the restart and is sent again.
+    server = await startTestServer({ dataDir });
+    expect((await server.admin('GET', '/api/stores/store-big/store-file')).body).toMatchObject({ profiles: 60_000 });
+  });
+
   it('a file that does not match its checksum is not taken: the store pulls pages instead', async () => {
     const dataDir = tempDir('soo-head-office-');
     await seedHeadOffice(dataDir, 'store-big', 1500);
