@@ -5,8 +5,7 @@
  * wrong with a file leaves the agent pulling pages.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync, writeSync, closeSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startAgent, type Agent } from '../../main/agent';
@@ -20,23 +19,19 @@ import { pairDevice, startTestServer, type TestServer } from '../../sync-server/
 import { seedHeadOffice } from '../helpers/seeded-head-office';
 import defaultRules from '../../main/decisions/default-rules.json';
 import { until } from '../helpers/wait-for';
+import { tempDirs } from '../helpers/temp-dirs';
 
 let server: TestServer | undefined;
 const agents: Agent[] = [];
-const dirs: string[] = [];
+const temp = tempDirs();
+const tempDir = temp.make;
 
 afterEach(async () => {
   for (const agent of agents.splice(0)) await agent.stop();
   await server?.stop();
   server = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
 
 async function ok(response: Promise<{ status: number; body: unknown }>): Promise<any> {
   const { status, body } = await response;

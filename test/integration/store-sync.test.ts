@@ -3,8 +3,6 @@
  * stores, offline then exactly-once upload, store isolation, revocation and erasure.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startAgent, type Agent } from '../../main/agent';
@@ -13,25 +11,20 @@ import { createLogger } from '../../main/log/logger';
 import { seedHeadOffice } from '../helpers/seeded-head-office';
 import { startTestServer, type TestServer } from '../../sync-server/testing/test-server';
 import { until } from '../helpers/wait-for';
+import { tempDirs } from '../helpers/temp-dirs';
 import type { SearchHit } from '../../protocol/kiosk';
 
 let server: TestServer | undefined;
 const agents: Agent[] = [];
-const dirs: string[] = [];
+const temp = tempDirs();
+const tempDir = temp.make;
 
 afterEach(async () => {
   for (const agent of agents.splice(0)) await agent.stop();
   await server?.stop();
   server = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
-
-/** Kept to the end of the test: some restart an agent or a server on the same dir. */
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
 
 function profile(id: string, firstName: string, loyalty: string) {
   return {
