@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -107,7 +107,10 @@ describe('installStoreFile', () => {
     const fresh = openDatabase(join(dir, 'other.db'));
     new ProfileStore(fresh).save({ id: 'p-local', firstName: 'Local', points: 0, visitCount: 0, consents: { greetPublic: false, personalisedOffers: false, tracking: false }, identifiers: [] });
     fresh.close();
+    // A refused file is removed like a taken one: this is a new download.
+    buildSeed(seed, 10);
     expect(installStoreFile(join(dir, 'other.db'), seed)).toEqual({ installed: false, reason: 'the store already holds profiles' });
+    expect(existsSync(seed)).toBe(false);
   });
 
   it('refuses a file of another schema or with a table shaped differently', () => {

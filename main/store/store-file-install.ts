@@ -18,6 +18,7 @@
  * copy; that is once, on a store that has no profile yet to recognise.
  */
 import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
 
 /**
  * What head office sends, as tables. The name index is its FTS5 shadow tables (its config
@@ -57,7 +58,8 @@ function tableSql(db: Database.Database, schema: 'main' | 'seed', table: string)
 
 /**
  * Copies the file's synced tables into the store at `liveFile`, or says why not (and then
- * changes nothing). Throws only if the copy itself fails, which rolls it back whole.
+ * changes nothing). Throws only if the copy itself fails, which rolls it back whole. The
+ * file is removed either way: it is not needed after this.
  */
 export function installStoreFile(liveFile: string, seedFile: string): InstallOutcome {
   const db = new Database(liveFile);
@@ -120,10 +122,15 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
     return outcome;
   } finally {
     // A file's worth of pages may sit in the WAL now (or a rolled-back copy's): home they go
-    // at once, and the WAL shrinks, rather than in the agent's next commit.
+    // at once, and the WAL shrinks, rather than in the agent's next commit. The download
+    // goes first, so the disk never holds it, the WAL and the grown database at once. A
+    // failure here changes nothing of the outcome (the agent's own commits checkpoint later).
     try {
       if (attached) db.exec('DETACH seed');
+      rmSync(seedFile, { force: true });
       db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // kept as it is: see above
     } finally {
       db.close();
     }

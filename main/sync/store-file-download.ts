@@ -82,9 +82,9 @@ export async function downloadStoreFile(credential: DeviceCredential, dest: stri
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => idle.abort(new StoreFileError('the store file download stalled')), options.idleTimeoutMs ?? 60_000);
   };
+  let response: IncomingMessage | undefined;
   try {
     const url = new URL(`${STORE_FILE_PATH}?schema=${options.schema}`, credential.serverUrl);
-    let response: IncomingMessage;
     try {
       response = await get(url, { [STORE_FILE_HEADERS.deviceId]: credential.deviceId, authorization: `Bearer ${credential.credential}` }, signal);
     } catch (error) {
@@ -133,6 +133,8 @@ export async function downloadStoreFile(credential: DeviceCredential, dest: stri
     if (hash.digest('hex') !== info.sha256) throw new StoreFileError('the store file does not match its sha256');
     return info;
   } catch (error) {
+    // A refused answer is not read on: head office would keep the file open for it.
+    response?.destroy();
     rmSync(dest, { force: true });
     throw error;
   } finally {

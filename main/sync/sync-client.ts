@@ -85,6 +85,8 @@ export class SyncClient {
   private storeFileSettled = false;
   private storeFileFailures = 0;
   private readonly stopping = new AbortController();
+  /** Handshakes head office answered "unavailable" since the last connection, for the backoff. */
+  private refusedInARow = 0;
 
   constructor(private readonly deps: SyncClientDeps) {
     this.checker = deps.pageChecker ?? inThreadPageChecker;
@@ -143,6 +145,7 @@ export class SyncClient {
     this.socket = socket;
     this.state = 'connecting';
     socket.on('connect', () => {
+      this.refusedInARow = 0;
       this.state = 'online';
       this.lastError = null;
       this.deps.log.info({ server: credential.serverUrl }, 'connected to head office');
@@ -161,8 +164,16 @@ export class SyncClient {
         this.state = 'unpaired';
         forgetCredential(this.deps.db);
         this.deps.log.error('head office refused this device; pair it again with a new code');
-      } else {
-        this.state = 'offline';
+        return;
+      }
+      this.state = 'offline';
+      // Head office answered but could not let us in now ("unavailable": shutting down, its
+      // storage failing). socket.io-client gives up after an answer from the namespace, so
+      // this client tries again itself, with backoff and jitter; link failures it retries by itself.
+      if (!socket.active && !this.stopped) {
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.refusedInARow++, 5)) * (0.5 + Math.random() / 2);
+        this.deps.log.warn({ reason: error.message, retryInMs: Math.round(delay) }, 'head office could not take this device now; trying again');
+        setTimeout(() => !this.stopped && this.socket === socket && socket.connect(), delay).unref();
       }
     });
     socket.on('sync.poke', () => this.sync());

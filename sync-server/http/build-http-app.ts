@@ -7,6 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RouteShorthandOptions } from 'fastify';
 import type { SyncContext } from '../sync-context';
 import { requireAdmin } from './admin-auth';
+import { HttpError } from './http-error';
 import { registerAssignmentRoutes } from './routes/assignment-routes';
 import { registerContentRoutes } from './routes/content-routes';
 import { registerDeviceRoutes } from './routes/device-routes';
@@ -38,6 +39,11 @@ export async function buildHttpApp(context: SyncContext): Promise<FastifyInstanc
       return reply.code(413).send({ error: `the request body is larger than the ${config.bodyLimitBytes}-byte limit` });
     }
     const status = error.statusCode ?? 500;
+    // "Not now" (shutting down, a file being replaced): the client asks again; not a fault here.
+    if (error instanceof HttpError && status === 503) {
+      request.log.warn({ url: request.url, reason: error.message }, 'request answered: unavailable');
+      return reply.code(503).send({ error: error.message });
+    }
     if (status >= 500) {
       request.log.error({ err: error, url: request.url }, 'request failed');
       return reply.code(500).send({ error: 'internal server error' });

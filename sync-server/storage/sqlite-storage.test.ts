@@ -82,13 +82,17 @@ describe('SqliteStorage', () => {
       expect(latest[ALL_STORES]).toBe(versions[3]);
       expect(await storage.checksum('A', 'profiles')).toEqual({ count: 2, versionSum: versions[0]! + versions[2]! });
       expect(await storage.checksum('B', 'rules')).toEqual({ count: 1, versionSum: versions[1] });
-      // Only the store's own tombstones of that collection, after the version asked.
-      expect(await storage.countDeletesSince('A', 'profiles', 0)).toBe(0);
+      // Only the store's own tombstones of erased profiles, after the version asked: a
+      // profile leaving the store's scope is not an erasure.
+      const left = await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'a2', op: 'delete' });
+      expect(await storage.countErasuresSince('A', 0)).toBe(0);
       const removed = await storage.putChange({ storeId: 'A', collection: 'profiles', key: 'a1', op: 'delete' });
       await storage.putChange({ storeId: 'B', collection: 'profiles', key: 'b1', op: 'delete' });
-      expect(await storage.countDeletesSince('A', 'profiles', 0)).toBe(1);
-      expect(await storage.countDeletesSince('A', 'profiles', removed)).toBe(0);
-      expect(await storage.countDeletesSince('A', 'rules', 0)).toBe(0);
+      await storage.markErased('a1', new Date().toISOString());
+      await storage.markErased('b1', new Date().toISOString());
+      expect(await storage.countErasuresSince('A', 0)).toBe(1);
+      expect(await storage.countErasuresSince('A', left)).toBe(1);
+      expect(await storage.countErasuresSince('A', removed)).toBe(0);
 
     });
   });

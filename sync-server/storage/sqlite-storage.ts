@@ -389,8 +389,11 @@ class SqliteStatements implements Synchronous<StorageOps> {
     return rows.map(toChange);
   }
 
-  countDeletesSince(storeId: string, collection: Collection, after: number): number {
-    const row = this.sql(`SELECT count(*) AS n FROM changes WHERE store_id = ? AND collection = ? AND version > ? AND op = 'delete'`).get(storeId, collection, after);
+  countErasuresSince(storeId: string, after: number): number {
+    const row = this.sql(
+      `SELECT count(*) AS n FROM changes JOIN erased_profiles ON erased_profiles.id = changes.key
+       WHERE changes.store_id = ? AND changes.collection = 'profiles' AND changes.version > ? AND changes.op = 'delete'`,
+    ).get(storeId, after);
     return (row as { n: number }).n;
   }
 

@@ -188,8 +188,11 @@ export interface StorageOps {
   /** The store's changes and ALL_STORES changes after `after`, in version order. */
   changesSince(query: ChangeQuery, limit: number): Promise<ChangeRecord[]>;
   countChangesSince(query: ChangeQuery): Promise<number>;
-  /** Tombstones of the store's own `collection` after `after` (a store file older than one holds a removed row). */
-  countDeletesSince(storeId: string, collection: Collection, after: number): Promise<number>;
+  /**
+   * Profile tombstones of the store after `after` whose profile was erased: a store file
+   * older than one still holds a person who asked to be forgotten.
+   */
+  countErasuresSince(storeId: string, after: number): Promise<number>;
   /** The newest version in the whole change log (0 when empty). */
   maxVersion(): Promise<number>;
   /** The highest version per store id (ALL_STORES included as its own entry). */

@@ -130,10 +130,12 @@ export async function buildStoreFile({ storage, storeId, fileStem, dir, log, isC
     }
     await Promise.all(inFlight);
     if (after === 0) return undefined;
+    if (isClosing()) throw new StoreFileBuildError('the server is stopping');
     const { written } = await worker.request({ type: 'finish' });
     finished = true;
     if (!written) throw new StoreFileBuildError('store file worker finished without saying what it wrote');
     const sha256 = await sha256Of(building);
+    if (isClosing()) throw new StoreFileBuildError('the server is stopping');
     // Never the name of a file that may be being sent: two builds can end at one version.
     const name = `${fileStem}.${written.version}.${started.toString(36)}.db`;
     renameSync(building, join(dir, name));

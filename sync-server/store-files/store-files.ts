@@ -7,9 +7,12 @@
  * file pulls more afterwards; it is never wrong, only slower). An admin can ask for a
  * build at once (after a big import).
  *
- * A file older than a profile tombstone of its store is never sent again, and is removed:
- * it still holds a person who was erased or left the store's scope, and a device must not
- * receive them even for the moment until the tombstone's pull. It is built anew instead.
+ * A file older than the erasure of someone in it is removed, and built anew without them:
+ * at the erasure (the admin route calls `invalidate`, which also cuts downloads of it in
+ * progress), and, should that be missed, before any file is sent and at every check. A
+ * device must not receive an erased person even for the moment until the tombstone's pull.
+ * Someone leaving the store's scope is no such case: the store held them rightly, and the
+ * tombstone after the file removes them.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -64,7 +67,7 @@ export class StoreFiles {
    * shutdown for minutes. The connection, not the file's stream or the answer: both may be
    * done while a slow store has not drained the socket's buffers yet.
    */
-  private readonly sending = new Set<Socket>();
+  private readonly sending = new Map<Socket, string>();
 
   constructor(private readonly deps: StoreFilesDeps) {
     mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
@@ -97,14 +100,31 @@ export class StoreFiles {
   async sendable(storeId: string): Promise<StoreFileMeta | undefined> {
     const meta = this.metas.get(storeId);
     if (!meta || !(await this.outdated(meta))) return meta;
-    this.drop(meta);
-    this.build(storeId).catch((error: unknown) => this.deps.log.error({ storeId, error: (error as Error).message }, 'store file build failed'));
+    this.invalidate([storeId]);
     return undefined;
   }
 
-  /** A download's connection, cut if the server closes before it is through. */
-  track(connection: Socket): void {
-    this.sending.add(connection);
+  /**
+   * Someone in these stores' files was erased: the files go now, downloads of them in
+   * progress are cut, and new ones are built.
+   */
+  invalidate(storeIds: Iterable<string>): void {
+    for (const storeId of storeIds) {
+      const meta = this.metas.get(storeId);
+      if (!meta) continue;
+      this.drop(meta);
+      for (const [connection, sendingFor] of this.sending) if (sendingFor === storeId) connection.destroy();
+      if (!this.closed) this.build(storeId).catch((error: unknown) => this.deps.log.error({ storeId, error: (error as Error).message }, 'store file build failed'));
+    }
+  }
+
+  /** A download's connection, cut if the server closes, or the file is invalidated, before it is through. */
+  track(connection: Socket, storeId: string): void {
+    if (this.closed) {
+      connection.destroy();
+      return;
+    }
+    this.sending.set(connection, storeId);
     connection.once('close', () => this.sending.delete(connection));
   }
 
@@ -132,10 +152,10 @@ export class StoreFiles {
     const { minChanges, rebuildAfterChanges } = this.deps.config;
     for (const store of await this.deps.storage.listStores()) {
       if (this.closed) return;
-      let meta = this.metas.get(store.id);
+      const meta = this.metas.get(store.id);
       if (meta && (await this.outdated(meta))) {
-        this.drop(meta);
-        meta = undefined;
+        this.invalidate([store.id]);
+        continue;
       }
       const since = await this.deps.storage.countChangesSince({ storeId: store.id, after: meta?.version ?? 0 });
       const due = meta ? since >= rebuildAfterChanges : since >= minChanges;
@@ -156,20 +176,22 @@ export class StoreFiles {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    for (const connection of this.sending) connection.destroy();
+    for (const connection of this.sending.keys()) connection.destroy();
     await this.queue;
     await this.checking;
   }
 
   private async outdated(meta: StoreFileMeta): Promise<boolean> {
-    return (await this.deps.storage.countDeletesSince(meta.storeId, 'profiles', meta.version)) > 0;
+    return (await this.deps.storage.countErasuresSince(meta.storeId, meta.version)) > 0;
   }
 
   private drop(meta: StoreFileMeta): void {
+    // A newer file may have taken its place while the caller waited: that one stays.
+    if (this.metas.get(meta.storeId) !== meta) return;
     this.metas.delete(meta.storeId);
     rmSync(join(this.deps.dir, sidecarName(meta.storeId)), { force: true });
     rmSync(this.path(meta), { force: true });
-    this.deps.log.info({ storeId: meta.storeId, version: meta.version }, 'store file removed: a profile was removed from the store after it');
+    this.deps.log.info({ storeId: meta.storeId, version: meta.version }, 'store file removed: someone in it was erased');
   }
 
   private async runBuild(storeId: string): Promise<StoreFileMeta | undefined> {

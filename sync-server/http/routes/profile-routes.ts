@@ -69,6 +69,8 @@ export function registerProfileRoutes(app: FastifyInstance, { context, admin }: 
     const id = parseWith(profileIdSchema, request.params.id, 'profile id');
     const erased = await withProfileWork(context, (work) => work.erase(id));
     if (!erased) throw new HttpError(404, `no profile ${id}`);
+    // The stores' files still hold the person: gone now, and built again without them.
+    context.storeFiles.invalidate(erased.tombstones);
     context.log.warn({ profileId: id, stores: erased.tombstones.length }, 'profile erased');
     return { erased: id, tombstones: erased.tombstones };
   });

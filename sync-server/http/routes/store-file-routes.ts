@@ -4,7 +4,7 @@
  * An admin sees a store's file and can have it built at once.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STORE_FILE_HEADERS, STORE_FILE_PATH, storeFileQuerySchema } from '../../../protocol/sync';
 import { authenticateDevice, DeviceAuthUnavailable, UNAUTHORIZED } from '../../devices/authenticate-device';
 import type { StoreFileMeta, StoreFiles } from '../../store-files/store-files';
@@ -12,8 +12,12 @@ import { HttpError } from '../http-error';
 import { parseWith } from '../parse-body';
 import type { RouteKit } from '../build-http-app';
 
-/** A device asks once per start, a few times if a download fails; this bounds a misbehaving one. */
-const DOWNLOADS_PER_MINUTE = 20;
+/**
+ * Per device (a fleet may share one address behind a proxy): a device asks once per start,
+ * twice if a download fails; this bounds a misbehaving one. Unknown ids are refused by the
+ * credential check, which costs one hash.
+ */
+const DOWNLOADS_PER_MINUTE = 10;
 
 function bearer(value: string | undefined): string | undefined {
   return value?.startsWith('Bearer ') ? value.slice('Bearer '.length) : undefined;
@@ -21,7 +25,12 @@ function bearer(value: string | undefined): string | undefined {
 
 export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }: RouteKit): void {
   // No HEAD twin: it would read a whole file from disk to answer with headers.
-  app.get(STORE_FILE_PATH, { exposeHeadRoute: false, config: { rateLimit: { max: DOWNLOADS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
+  const perDevice = {
+    max: DOWNLOADS_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `${String(request.headers[STORE_FILE_HEADERS.deviceId] ?? '').slice(0, 64)}@${request.ip}`,
+  };
+  app.get(STORE_FILE_PATH, { exposeHeadRoute: false, config: { rateLimit: perDevice } }, async (request, reply) => {
     const deviceId = request.headers[STORE_FILE_HEADERS.deviceId];
     let device;
     try {
@@ -43,7 +52,7 @@ export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }
       throw new HttpError(409, `the store file has schema ${meta.schema}, this device ${schema}: pull changes`);
     }
     const stream = handle.createReadStream();
-    context.storeFiles.track(request.raw.socket);
+    context.storeFiles.track(request.raw.socket, device.storeId);
     context.metrics.storeFilesServed += 1;
     request.log.info({ deviceId: device.id, storeId: device.storeId, version: meta.version, profiles: meta.profiles }, 'store file sent');
     return reply
