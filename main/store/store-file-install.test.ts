@@ -71,7 +71,7 @@ describe('installStoreFile', () => {
     const search = new ProfileSearch(live);
     expect(search.search('Zoë')).toEqual([]);
 
-    expect(installStoreFile(live.name, seed)).toEqual({ installed: true, version, profiles: 49 });
+    expect(installStoreFile(live.name, seed)).toMatchObject({ installed: true, version, profiles: 49 });
 
     const applier = new ChangeApplier(live, new ProfileStore(live), NO_LISTENER, log);
     expect(applier.cursor()).toBe(version);

@@ -36,7 +36,16 @@ export const SYNCED_TABLES = [
   'profile_names_docsize',
 ] as const;
 
-export type InstallOutcome = { installed: true; version: number; profiles: number } | { installed: false; reason: string };
+export type InstallOutcome =
+  | {
+      installed: true;
+      version: number;
+      profiles: number;
+      /** The copy's transaction, and the checkpoint after it (where the pages reach the disk). */
+      copyMs: number;
+      checkpointMs: number;
+    }
+  | { installed: false; reason: string };
 
 /**
  * Why the store cannot take a file now, or undefined when it can: it must hold nothing
@@ -64,6 +73,7 @@ function tableSql(db: Database.Database, schema: 'main' | 'seed', table: string)
 export function installStoreFile(liveFile: string, seedFile: string): InstallOutcome {
   const db = new Database(liveFile);
   let attached = false;
+  let outcome: InstallOutcome | undefined;
   try {
     db.pragma('busy_timeout = 5000');
     // The transfer optimisation is off while foreign keys are checked (identifiers name
@@ -89,7 +99,8 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
     const version = (db.prepare('SELECT version FROM seed.sync_cursor WHERE id = 1').get() as { version: number } | undefined)?.version ?? 0;
     if (!Number.isSafeInteger(version) || version <= 0) return { installed: false, reason: 'the file covers no changes' };
 
-    const outcome = db
+    const copyStarted = Date.now();
+    outcome = db
       .transaction((): InstallOutcome => {
         // Checked again under the write lock: nothing may have been synced meanwhile.
         const busy = notFresh(db);
@@ -116,11 +127,13 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
           throw new Error(`store file install copied ${copied.n} profiles up to rowid ${copied.top}, the file has ${expected.n} up to ${expected.top}`);
         }
         const profiles = copied.n;
-        return { installed: true, version, profiles };
+        return { installed: true, version, profiles, copyMs: 0, checkpointMs: 0 };
       })
       .immediate();
+    if (outcome.installed) outcome.copyMs = Date.now() - copyStarted;
     return outcome;
   } finally {
+    const checkpointStarted = Date.now();
     // A file's worth of pages may sit in the WAL now (or a rolled-back copy's): home they go
     // at once, and the WAL shrinks, rather than in the agent's next commit. The download
     // goes first, so the disk never holds it, the WAL and the grown database at once. A
@@ -134,5 +147,6 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
     } finally {
       db.close();
     }
+    if (outcome?.installed) outcome.checkpointMs = Date.now() - checkpointStarted;
   }
 }

@@ -286,7 +286,10 @@ export class SyncClient {
         return;
       }
       this.deps.log.info(
-        { profiles: outcome.profiles, version: outcome.version, bytes: info.bytes, downloadMs: downloadedAt - started, installMs: Date.now() - downloadedAt },
+        {
+          profiles: outcome.profiles, version: outcome.version, bytes: info.bytes,
+          downloadMs: downloadedAt - started, installMs: Date.now() - downloadedAt, copyMs: outcome.copyMs, checkpointMs: outcome.checkpointMs,
+        },
         'first sync from the store file; pulling what changed since',
       );
     } catch (error) {
