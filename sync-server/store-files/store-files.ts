@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../main/log/logger';
 import type { StorageOps } from '../storage/sync-storage';
@@ -63,9 +64,9 @@ export class StoreFiles {
   private checking: Promise<void> | undefined;
   private closed = false;
   /**
-   * Connections downloads are sent on: cut on close, or a slow store's download would hold
-   * shutdown for minutes. The connection, not the file's stream or the answer: both may be
-   * done while a slow store has not drained the socket's buffers yet.
+   * Connections downloads are being sent on: cut on close, or a slow store's download would
+   * hold shutdown for minutes. The connection, not the file's stream: the file may be read
+   * whole while a slow store has not drained the answer yet.
    */
   private readonly sending = new Map<Socket, string>();
 
@@ -118,14 +119,20 @@ export class StoreFiles {
     }
   }
 
-  /** A download's connection, cut if the server closes, or the file is invalidated, before it is through. */
-  track(connection: Socket, storeId: string): void {
+  /**
+   * A download's connection, cut if the server closes, or the file is invalidated, before
+   * the answer is through. Kept until the answer's 'close' (once all of it is handed to the
+   * system; a keep-alive connection then carries other requests).
+   */
+  track(response: ServerResponse, storeId: string): void {
+    const connection = response.socket;
+    if (!connection) return;
     if (this.closed) {
       connection.destroy();
       return;
     }
     this.sending.set(connection, storeId);
-    connection.once('close', () => this.sending.delete(connection));
+    response.once('close', () => this.sending.delete(connection));
   }
 
   get closing(): boolean {

@@ -52,7 +52,7 @@ export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }
       throw new HttpError(409, `the store file has schema ${meta.schema}, this device ${schema}: pull changes`);
     }
     const stream = handle.createReadStream();
-    context.storeFiles.track(request.raw.socket, device.storeId);
+    context.storeFiles.track(reply.raw, device.storeId);
     context.metrics.storeFilesServed += 1;
     request.log.info({ deviceId: device.id, storeId: device.storeId, version: meta.version, profiles: meta.profiles }, 'store file sent');
     return reply
