@@ -1,8 +1,9 @@
 /**
  * Head office's store files (protocol/sync.ts, STORE_FILE_PATH): one per store big enough
  * to need one, kept in `<data dir>/store-files`, each with a JSON sidecar that says what it
- * covers. Built in the background, one at a time: at start and every `checkEveryMs`, a
- * store without a file gets one once it has `minChanges` changes, and a store's file is
+ * covers. Built in the background, one at a time: at start, every `checkEveryMs` and when
+ * a fresh device found none, a store without a file gets one once it has `minChanges`
+ * changes, and a store's file is
  * built again once `rebuildAfterChanges` changes came after it (a device taking an old
  * file pulls more afterwards; it is never wrong, only slower). An admin can ask for a
  * build at once (after a big import).
@@ -156,23 +157,32 @@ export class StoreFiles {
 
   /** One pass of the background policy over every store. */
   async check(): Promise<void> {
-    const { minChanges, rebuildAfterChanges } = this.deps.config;
     for (const store of await this.deps.storage.listStores()) {
       if (this.closed) return;
-      const meta = this.metas.get(store.id);
-      if (meta && (await this.outdated(meta))) {
-        this.invalidate([store.id]);
-        continue;
-      }
-      const since = await this.deps.storage.countChangesSince({ storeId: store.id, after: meta?.version ?? 0 });
-      const due = meta ? since >= rebuildAfterChanges : since >= minChanges;
-      if (!due) continue;
-      try {
-        await this.build(store.id);
-      } catch (error) {
-        if (this.closed) return;
-        this.deps.log.error({ storeId: store.id, error: (error as Error).message }, 'store file build failed; devices pull changes meanwhile');
-      }
+      await this.checkStore(store.id);
+    }
+  }
+
+  /**
+   * The policy for one store: also asked when a fresh device found no file, so a store
+   * imported since the last pass has one for its next device rather than in 15 minutes.
+   */
+  async checkStore(storeId: string): Promise<void> {
+    const { minChanges, rebuildAfterChanges } = this.deps.config;
+    if (this.closed || this.builds.has(storeId)) return;
+    const meta = this.metas.get(storeId);
+    if (meta && (await this.outdated(meta))) {
+      this.invalidate([storeId]);
+      return;
+    }
+    const since = await this.deps.storage.countChangesSince({ storeId, after: meta?.version ?? 0 });
+    const due = meta ? since >= rebuildAfterChanges : since >= minChanges;
+    if (!due) return;
+    try {
+      await this.build(storeId);
+    } catch (error) {
+      if (this.closed) return;
+      this.deps.log.error({ storeId, error: (error as Error).message }, 'store file build failed; devices pull changes meanwhile');
     }
   }
 

@@ -216,6 +216,25 @@ describe('first sync from a store file', () => {
     expect((await server.admin('GET', '/api/stores/store-big/store-file')).body).toMatchObject({ profiles: 60_000 });
   });
 
+  it('a store imported since head office last looked gets its file when its first device finds none', async () => {
+    const dataDir = tempDir('soo-head-office-');
+    await seedHeadOffice(dataDir, 'store-big', 300);
+    // Big enough for a file, and no background pass for the length of this test.
+    server = await startTestServer({ dataDir, storeFiles: { minChanges: 50, checkEveryMs: 3_600_000 } });
+    await until(async () => (await server!.admin('GET', '/api/stores/store-big/store-file')).status === 200, 'the pass at start builds it');
+    // A new store, its customers imported after that pass.
+    const device = await pairDevice(server, 'store-new');
+    for (let i = 0; i < 60; i++) {
+      await ok(server.admin('PUT', `/api/profiles/n-${i}`, { firstName: `New${i}`, consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: `NEW-${i}` }] }));
+      await ok(server.admin('PUT', `/api/stores/store-new/profiles/n-${i}`, {}));
+    }
+    const asked = await fetch(`${server.url}${STORE_FILE_PATH}?schema=${agentSchema()}`, {
+      headers: { [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` },
+    });
+    expect(asked.status).toBe(404);
+    await until(async () => (await server!.admin('GET', '/api/stores/store-new/store-file')).status === 200, 'built after the device asked');
+  });
+
   it('a file that does not match its checksum is not taken: the store pulls pages instead', async () => {
     const dataDir = tempDir('soo-head-office-');
     await seedHeadOffice(dataDir, 'store-big', 1500);

@@ -45,7 +45,11 @@ export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }
     }
     const { schema } = parseWith(storeFileQuerySchema, request.query, 'query');
     const opened = await openCurrent(context.storeFiles, device.storeId);
-    if (!opened) throw new HttpError(404, `no store file for store ${device.storeId} yet: pull changes`);
+    if (!opened) {
+      // This device pulls pages; the store's next one may find a file.
+      context.storeFiles.checkStore(device.storeId).catch((error: unknown) => request.log.error({ err: error }, 'store file check failed'));
+      throw new HttpError(404, `no store file for store ${device.storeId} yet: pull changes`);
+    }
     const { meta, handle } = opened;
     if (meta.schema !== schema) {
       await handle.close();
