@@ -14,8 +14,8 @@ import type { RouteKit } from '../build-http-app';
 
 /**
  * Per device (a fleet may share one address behind a proxy): a device asks once per start,
- * twice if a download fails; this bounds a misbehaving one. Unknown ids are refused by the
- * credential check, which costs one hash.
+ * twice if a download fails; this bounds a misbehaving one. A caller inventing ids gets
+ * past it, and then only 401s from the credential check, which is cheap.
  */
 const DOWNLOADS_PER_MINUTE = 10;
 
@@ -24,12 +24,12 @@ function bearer(value: string | undefined): string | undefined {
 }
 
 export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }: RouteKit): void {
-  // No HEAD twin: it would read a whole file from disk to answer with headers.
   const perDevice = {
     max: DOWNLOADS_PER_MINUTE,
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => `${String(request.headers[STORE_FILE_HEADERS.deviceId] ?? '').slice(0, 64)}@${request.ip}`,
   };
+  // No HEAD twin: it would read a whole file from disk to answer with headers.
   app.get(STORE_FILE_PATH, { exposeHeadRoute: false, config: { rateLimit: perDevice } }, async (request, reply) => {
     const deviceId = request.headers[STORE_FILE_HEADERS.deviceId];
     let device;
