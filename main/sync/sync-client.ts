@@ -232,7 +232,11 @@ export class SyncClient {
         this.again = false;
         const socket = this.socket;
         if (!socket?.connected) return;
-        if (this.deps.config.storeFile && !this.storeFileSettled && this.deps.applier.isFresh()) await this.takeStoreFile();
+        if (this.deps.config.storeFile && !this.storeFileSettled) {
+          // A store that holds anything from head office never takes a file again.
+          if (this.deps.applier.isFresh()) await this.takeStoreFile();
+          else this.storeFileSettled = true;
+        }
         await this.pull(socket);
         await uploadOutbox(socket, this.deps.outbox, this.deps.config.uploadBatch, REQUEST_TIMEOUT_MS);
         if (verifyChecksums || this.lastSyncAt === null) await this.verifyChecksums(socket);

@@ -94,6 +94,13 @@ function agentSchema(): number {
   }
 }
 
+/** The store file as a device asks for it, with its own credential. */
+function downloadAs(device: { deviceId: string; credential: string }, schema = agentSchema()): Promise<Response> {
+  return fetch(`${server!.url}${STORE_FILE_PATH}?schema=${schema}`, {
+    headers: { [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` },
+  });
+}
+
 describe('first sync from a store file', () => {
   it('a fresh store takes head office\'s file, keeps what it recorded before, and pulls what changed after the file', async () => {
     const dataDir = tempDir('soo-head-office-');
@@ -162,9 +169,7 @@ describe('first sync from a store file', () => {
     // Erasure at head office: the file still holds the person, so no device may get it.
     await ok(server.admin('DELETE', '/api/profiles/p-erased'));
     const device = await pairDevice(server, 'store-big');
-    const response = await fetch(`${server.url}${STORE_FILE_PATH}?schema=${agentSchema()}`, {
-      headers: { [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` },
-    });
+    const response = await downloadAs(device);
     expect(response.status).toBe(404);
     expect(readdirSync(join(dataDir, STORE_FILES_DIR)).filter((name) => name.includes(`.${first.version}.`))).toEqual([]);
 
@@ -192,9 +197,7 @@ describe('first sync from a store file', () => {
     await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
     const device = await pairDevice(server, 'store-big');
     // A store on a slow link: it reads the first bytes of the file, then nothing more.
-    const download = await fetch(`${server.url}${STORE_FILE_PATH}?schema=${agentSchema()}`, {
-      headers: { [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` },
-    });
+    const download = await downloadAs(device);
     expect(download.status).toBe(200);
     const reader = download.body!.getReader();
     await reader.read();
@@ -228,9 +231,7 @@ describe('first sync from a store file', () => {
       await ok(server.admin('PUT', `/api/profiles/n-${i}`, { firstName: `New${i}`, consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: `NEW-${i}` }] }));
       await ok(server.admin('PUT', `/api/stores/store-new/profiles/n-${i}`, {}));
     }
-    const asked = await fetch(`${server.url}${STORE_FILE_PATH}?schema=${agentSchema()}`, {
-      headers: { [STORE_FILE_HEADERS.deviceId]: device.deviceId, authorization: `Bearer ${device.credential}` },
-    });
+    const asked = await downloadAs(device);
     expect(asked.status).toBe(404);
     await until(async () => (await server!.admin('GET', '/api/stores/store-new/store-file')).status === 200, 'built after the device asked');
   });
