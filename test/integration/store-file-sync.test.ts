@@ -101,6 +101,20 @@ function downloadAs(device: { deviceId: string; credential: string }, schema = a
   });
 }
 
+/** Head office over a fresh data directory holding `profiles` of store-big, with that store's file built. */
+async function headOfficeWithFile(profiles: number): Promise<TestServer> {
+  const dataDir = tempDir('soo-head-office-');
+  await seedHeadOffice(dataDir, 'store-big', profiles);
+  const started = await startTestServer({ dataDir });
+  try {
+    await ok(started.admin('POST', '/api/stores/store-big/store-file', undefined));
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return started;
+}
+
 describe('first sync from a store file', () => {
   it('a fresh store takes head office\'s file, keeps what it recorded before, and pulls what changed after the file', async () => {
     const dataDir = tempDir('soo-head-office-');
@@ -189,12 +203,10 @@ describe('first sync from a store file', () => {
   });
 
   it('head office shutting down abandons a build and cuts a download in progress, leaving no half-built file', async () => {
-    const dataDir = tempDir('soo-head-office-');
     // A file of about 30 MiB: more than loopback's socket buffers hold, so a store that stops
     // reading leaves most of it unsent.
-    await seedHeadOffice(dataDir, 'store-big', 60_000);
-    server = await startTestServer({ dataDir });
-    await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    server = await headOfficeWithFile(60_000);
+    const { dataDir } = server;
     const device = await pairDevice(server, 'store-big');
     // A store on a slow link: it reads the first bytes of the file, then nothing more.
     const download = await downloadAs(device);
@@ -237,10 +249,8 @@ describe('first sync from a store file', () => {
   });
 
   it('a file that does not match its checksum is not taken: the store pulls pages instead', async () => {
-    const dataDir = tempDir('soo-head-office-');
-    await seedHeadOffice(dataDir, 'store-big', 1500);
-    server = await startTestServer({ dataDir });
-    await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    server = await headOfficeWithFile(1500);
+    const { dataDir } = server;
     // A disk fault at head office after the build: one byte of the file changes.
     const storeFiles = join(dataDir, STORE_FILES_DIR);
     const file = readdirSync(storeFiles).find((name) => name.endsWith('.db'))!;
@@ -258,10 +268,7 @@ describe('first sync from a store file', () => {
   });
 
   it('a device gets only its own store\'s file; no credential, a wrong one or a revoked device gets nothing', async () => {
-    const dataDir = tempDir('soo-head-office-');
-    await seedHeadOffice(dataDir, 'store-big', 200);
-    server = await startTestServer({ dataDir });
-    await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    server = await headOfficeWithFile(200);
     const big = await pairDevice(server, 'store-big');
     const small = await pairDevice(server, 'store-small');
     const schema = agentSchema();
