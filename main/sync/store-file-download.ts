@@ -125,7 +125,9 @@ export async function downloadStoreFile(credential: DeviceCredential, dest: stri
       },
     });
     try {
-      await pipeline(response, check, createWriteStream(dest), { signal });
+      // Room for 1 MiB before pausing the socket (the default is 16 KiB), so the file is
+      // written in fewer, larger writes.
+      await pipeline(response, check, createWriteStream(dest, { highWaterMark: 1 << 20 }), { signal });
     } catch (error) {
       throw new StoreFileError(`the store file download failed: ${(signal.reason as Error | undefined)?.message ?? (error as Error).message}`);
     }

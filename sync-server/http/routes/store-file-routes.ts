@@ -18,6 +18,8 @@ import type { RouteKit } from '../build-http-app';
  * past it, and then only 401s from the credential check, which is cheap.
  */
 const DOWNLOADS_PER_MINUTE = 10;
+/** Read size for sending a store file. */
+const FILE_CHUNK_BYTES = 1 << 20;
 
 function bearer(value: string | undefined): string | undefined {
   return value?.startsWith('Bearer ') ? value.slice('Bearer '.length) : undefined;
@@ -55,7 +57,9 @@ export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }
       await handle.close();
       throw new HttpError(409, `the store file has schema ${meta.schema}, this device ${schema}: pull changes`);
     }
-    const stream = handle.createReadStream();
+    // 1 MiB reads rather than the default 64 KiB: half a GiB went over loopback in 0.9 s
+    // instead of 1.4 s (scratch measurement, 2026-11-30), fewer syscalls on both ends.
+    const stream = handle.createReadStream({ highWaterMark: FILE_CHUNK_BYTES });
     context.storeFiles.track(reply.raw, device.storeId);
     context.metrics.storeFilesServed += 1;
     request.log.info({ deviceId: device.id, storeId: device.storeId, version: meta.version, profiles: meta.profiles }, 'store file sent');
