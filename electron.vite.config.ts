@@ -2,7 +2,8 @@
  * electron-vite: three builds into out/.
  *
  * - main: out/main/index.js (main process), out/main/agent-process.js (the agent's
- *   utility process) and out/main/page-check-worker.js (its sync worker thread), ESM because package.json is "type": "module". Every package in
+ *   utility process), out/main/page-check-worker.js and out/main/wal-checkpoint-worker.js
+ *   (its worker threads), ESM because package.json is "type": "module". Every package in
  *   package.json "dependencies" stays external (electron-vite's externalizeDeps, on by
  *   default): better-sqlite3 (native), mqtt, aedes, ws, pino… are loaded from node_modules.
  * - preload: out/preload/preload.cjs, CommonJS, one self-contained file: a sandboxed
@@ -28,6 +29,7 @@ export default defineConfig({
           index: at('main/electron/index.ts'),
           'agent-process': at('main/electron/agent-process.ts'),
           'page-check-worker': at('main/sync/page-check-worker.ts'),
+          'wal-checkpoint-worker': at('main/store/wal-checkpoint-worker.ts'),
         },
         output: {
           format: 'es',

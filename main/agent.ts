@@ -69,6 +69,11 @@ export interface StartAgentOptions {
    * pages are checked on the agent's own thread.
    */
   pageCheckWorker?: URL;
+  /**
+   * The WAL checkpoint worker's entry (main/store/wal-checkpoint-worker), found the same
+   * way. Without it, a store file's pages are written home on the agent's own thread.
+   */
+  walCheckpointWorker?: URL;
 }
 
 function loadRules(config: AgentConfig): ReturnType<typeof compileRuleSet> {
@@ -249,7 +254,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       if (!config.playlists.some((p) => p.id === id)) playlists.delete(id);
     },
     onCatalogue: (products) => catalogue.replace(products),
-  }, log);
+  }, log, options.walCheckpointWorker ? { walCheckpointWorker: options.walCheckpointWorker } : {});
   const sync: SyncClient | undefined = config.sync
     ? new SyncClient({
         db, config: config.sync, applier, outbox, log, appVersion: packageJson.version,
@@ -291,6 +296,9 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       await http?.close();
       await ingestion.stop();
       await broker?.close();
+      // A store file's pages still being written home: a few seconds at most, once, and the
+      // database is then whole in its file.
+      await applier.writtenHome();
       db.close();
       log.info('store agent stopped');
     },

@@ -8,7 +8,10 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { config: { type: 'string' } }, allowPositionals: true });
 const config = loadAgentConfig(values.config ?? process.env.SOO_CONFIG);
-const agent = await startAgent(config, { pageCheckWorker: new URL('../sync/page-check-worker.ts', import.meta.url) });
+const agent = await startAgent(config, {
+  pageCheckWorker: new URL('../sync/page-check-worker.ts', import.meta.url),
+  walCheckpointWorker: new URL('../store/wal-checkpoint-worker.ts', import.meta.url),
+});
 // Ready means listening to the gateways; a broker that is not there yet does not hold the
 // store up (the agent keeps retrying), it is only said in the line.
 const listening = await agent.whenListening(5_000);

@@ -27,7 +27,11 @@ const agentStarting: Promise<Agent> = (async () => {
   // Main resolved the config path and the data dir and passed them on (argv, SOO_DATA_DIR).
   const config = loadAgentConfig(configPathFrom(process.argv, process.env), process.env);
   // Built beside this file by electron.vite.config.ts.
-  return startAgent(config, { log: createLogger('store-agent'), pageCheckWorker: new URL('./page-check-worker.js', import.meta.url) });
+  return startAgent(config, {
+    log: createLogger('store-agent'),
+    pageCheckWorker: new URL('./page-check-worker.js', import.meta.url),
+    walCheckpointWorker: new URL('./wal-checkpoint-worker.js', import.meta.url),
+  });
 })();
 
 serveAgentBridge(

@@ -41,7 +41,7 @@ export type InstallOutcome =
       installed: true;
       version: number;
       profiles: number;
-      /** The copy's transaction, and the checkpoint after it (where the pages reach the disk). */
+      /** The copy's transaction, and the checkpoint after it (where the pages reach the disk; 0 when left to the caller). */
       copyMs: number;
       checkpointMs: number;
     }
@@ -65,12 +65,21 @@ function tableSql(db: Database.Database, schema: 'main' | 'seed', table: string)
   return (db.prepare(`SELECT sql FROM ${schema}.sqlite_master WHERE type = 'table' AND name = ?`).get(table) as { sql: string } | undefined)?.sql;
 }
 
+export interface InstallOptions {
+  /**
+   * Copy the pages from the WAL into the database before returning (default). False leaves
+   * them in the WAL for the caller to write home on another thread (wal-checkpoint.ts); the
+   * caller's connection must not checkpoint by itself meanwhile.
+   */
+  checkpoint?: boolean;
+}
+
 /**
  * Copies the file's synced tables into the store at `liveFile`, or says why not (and then
  * changes nothing). Throws only if the copy itself fails, which rolls it back whole. The
  * file is removed either way: it is not needed after this.
  */
-export function installStoreFile(liveFile: string, seedFile: string): InstallOutcome {
+export function installStoreFile(liveFile: string, seedFile: string, { checkpoint = true }: InstallOptions = {}): InstallOutcome {
   const db = new Database(liveFile);
   let attached = false;
   let outcome: InstallOutcome | undefined;
@@ -82,8 +91,10 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
     // FTS5 shadow tables refuse writes in SQLite's defensive mode, which better-sqlite3
     // turns on; they are copied byte for byte from a file built by the same FTS5.
     db.unsafeMode(true);
-    // The checkpoint below writes the pages home and syncs the file.
+    // The checkpoint (below, or the caller's) writes the pages home and syncs the file.
     db.pragma('synchronous = NORMAL');
+    // Otherwise the commit would copy the whole WAL into the database, on this thread.
+    if (!checkpoint) db.pragma('wal_autocheckpoint = 0');
     db.prepare('ATTACH ? AS seed').run(seedFile);
     attached = true;
 
@@ -135,18 +146,19 @@ export function installStoreFile(liveFile: string, seedFile: string): InstallOut
   } finally {
     const checkpointStarted = Date.now();
     // A file's worth of pages may sit in the WAL now (or a rolled-back copy's): home they go
-    // at once, and the WAL shrinks, rather than in the agent's next commit. The download
-    // goes first, so the disk never holds it, the WAL and the grown database at once. A
-    // failure here changes nothing of the outcome (the agent's own commits checkpoint later).
+    // at once, and the WAL shrinks, rather than in the agent's next commit (unless the caller
+    // does it on another thread). The download goes first, so the disk never holds it, the
+    // WAL and the grown database at once. A failure here changes nothing of the outcome (the
+    // agent's own commits checkpoint later).
     try {
       if (attached) db.exec('DETACH seed');
       rmSync(seedFile, { force: true });
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      if (checkpoint) db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // kept as it is: see above
     } finally {
       db.close();
     }
-    if (outcome?.installed) outcome.checkpointMs = Date.now() - checkpointStarted;
+    if (outcome?.installed && checkpoint) outcome.checkpointMs = Date.now() - checkpointStarted;
   }
 }

@@ -12,6 +12,7 @@ import { compileRuleSet, type CompiledRuleSet } from '../decisions/rule-set';
 import type { Logger } from '../log/logger';
 import { checkChange, type CheckedChange } from './page-check';
 import { installStoreFile, notFresh, type InstallOutcome } from '../store/store-file-install';
+import { checkpointInBackground, type WalCheckpointOutcome } from '../store/wal-checkpoint';
 import { loadSyncedDocuments } from './synced-documents';
 
 export interface SyncedDocumentsListener {
@@ -28,6 +29,15 @@ export interface ApplyResult {
 
 const catalogueSchema = z.array(productSchema).min(1);
 
+export interface ChangeApplierOptions {
+  /**
+   * The WAL checkpoint worker's entry (main/store/wal-checkpoint-worker), as the agent's
+   * entry point finds it. With it, a store file's pages are written home on that thread;
+   * without it, on the agent's, as part of the install.
+   */
+  walCheckpointWorker?: URL;
+}
+
 export class ChangeApplier {
   private readonly readCursor;
   private readonly writeCursor;
@@ -42,12 +52,15 @@ export class ChangeApplier {
   private readonly forgetVisits;
   /** Documents are announced after commit, so listeners never see a rolled-back state. */
   private announcements: Array<() => void> = [];
+  /** A store file's pages being written home on a worker thread (wal-checkpoint.ts). */
+  private walCheckpoint: Promise<WalCheckpointOutcome> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly profiles: ProfileStore,
     private readonly listener: SyncedDocumentsListener,
     private readonly log: Logger,
+    private readonly options: ChangeApplierOptions = {},
   ) {
     this.readCursor = db.prepare<[], { version: number }>('SELECT version FROM sync_cursor WHERE id = 1');
     this.writeCursor = db.prepare<[number]>('UPDATE sync_cursor SET version = ? WHERE id = 1');
@@ -115,13 +128,20 @@ export class ChangeApplier {
    * rules, playlists and catalogue it brought, as applying their changes would have.
    */
   installStoreFile(seedFile: string): InstallOutcome {
-    const outcome = installStoreFile(this.db.name, seedFile);
+    const worker = this.options.walCheckpointWorker;
+    const outcome = installStoreFile(this.db.name, seedFile, { checkpoint: worker === undefined });
     if (!outcome.installed) return outcome;
+    if (worker) this.walCheckpoint = checkpointInBackground(this.db, worker, this.log);
     const documents = loadSyncedDocuments(this.db, this.log);
     if (documents.rules) this.listener.onRules(documents.rules);
     for (const playlist of documents.playlists) this.listener.onPlaylist(playlist);
     if (documents.catalogue) this.listener.onCatalogue(documents.catalogue);
     return outcome;
+  }
+
+  /** The background write of the last store file's pages, if one was started. */
+  writtenHome(): Promise<WalCheckpointOutcome> | undefined {
+    return this.walCheckpoint;
   }
 
   localChecksum(collection: Collection): { count: number; versionSum: number } {

@@ -9,9 +9,10 @@
  * little room). A worker that fails or exits by itself is not started again: its pages,
  * and every later one, are checked on this thread, and the sync goes on.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/logger';
 import { decodeChanges } from '../../protocol/sync';
+import { startWorker } from './start-worker';
 import { checkChange, unpackChecked, type CheckedChange, type PackedChanges } from './page-check';
 
 export interface PageChecker {
@@ -47,11 +48,6 @@ export const inThreadPageChecker: PageChecker = {
   },
   close: () => Promise.resolve(),
 };
-
-/** From source, a .ts entry is started through source-worker.mjs, which brings tsx's loader. */
-function fromSource(workerUrl: URL): Worker {
-  return new Worker(new URL('./source-worker.mjs', import.meta.url), { workerData: { entry: workerUrl.href } });
-}
 
 interface Pending {
   bytes: Uint8Array;
@@ -119,7 +115,7 @@ export class WorkerPageChecker implements PageChecker {
   }
 
   private start(): Worker {
-    const worker = this.workerUrl.pathname.endsWith('.ts') ? fromSource(this.workerUrl) : new Worker(this.workerUrl);
+    const worker = startWorker(this.workerUrl);
     // It must not keep a stopping agent alive.
     worker.unref();
     worker.on('message', (reply: PageCheckReply) => this.settle(reply));

@@ -39,14 +39,16 @@ async function ok(response: Promise<{ status: number; body: unknown }>): Promise
   return body;
 }
 
-/** A logger that keeps warnings and errors, to assert what the agent said. */
-function listeningLogger(): { log: Logger; said: string[] } {
+/** A logger that keeps warnings and errors (`said`) and information (`told`), to assert what the agent said. */
+function listeningLogger(): { log: Logger; said: string[]; told: string[] } {
   const said: string[] = [];
+  const told: string[] = [];
   const log = createLogger('test', 'silent');
-  const keep = ((obj: unknown, msg?: string) => said.push(typeof obj === 'string' ? obj : `${msg ?? ''} ${JSON.stringify(obj)}`)) as Logger['warn'];
-  log.warn = keep;
-  log.error = keep;
-  return { log, said };
+  const keeper = (into: string[]) => ((obj: unknown, msg?: string) => into.push(typeof obj === 'string' ? obj : `${msg ?? ''} ${JSON.stringify(obj)}`)) as Logger['warn'];
+  log.warn = keeper(said);
+  log.error = keeper(said);
+  log.info = keeper(told);
+  return { log, said, told };
 }
 
 async function startStoreAgent(storeId: string, code: string | undefined, log: Logger): Promise<Agent> {
@@ -61,7 +63,8 @@ async function startStoreAgent(storeId: string, code: string | undefined, log: L
       ],
       sync: { serverUrl: server!.server.url, ...(code ? { pairingCode: code } : {}), uploadBatch: 50 },
     }),
-    { log },
+    // As `npm run agent` starts it: a store file's pages are written home on this worker.
+    { log, walCheckpointWorker: new URL('../../main/store/wal-checkpoint-worker.ts', import.meta.url) },
   );
   agents.push(agent);
   return agent;
@@ -136,7 +139,7 @@ describe('first sync from a store file', () => {
     await ok(server.admin('PUT', '/api/profiles/p-gone', { firstName: 'Edited' }));
 
     // Unpaired at first: what the store records meanwhile is its own and must survive the file.
-    const { log, said } = listeningLogger();
+    const { log, said, told } = listeningLogger();
     const agent = await startStoreAgent('store-big', undefined, log);
     await until(() => agent.status().sync.state === 'unpaired', 'waiting for a code');
     // A walk-in's order at the till: a purchase and its event, about nobody head office knows.
@@ -154,6 +157,12 @@ describe('first sync from a store file', () => {
     expect(await search(agent, 'Gone')).toEqual([]);
     // The checksum check after a first sync found nothing to download again.
     expect(said.filter((line) => /diverged|store file/.test(line))).toEqual([]);
+    // The file's pages were written home by the worker, every one of them.
+    await until(() => told.some((line) => /written home in the background/.test(line)), 'the background checkpoint');
+    expect(said.filter((line) => /checkpoint/.test(line))).toEqual([]);
+    const home = JSON.parse(told.find((line) => /written home/.test(line))!.replace(/^[^{]*/, '')) as { frames: number; copied: number };
+    expect(home.frames).toBeGreaterThan(0);
+    expect(home.copied).toBe(home.frames);
 
     // The store's own events went up: none was lost to the file.
     await until(() => agent.status().outboxPending === 0, 'outbox uploaded');
