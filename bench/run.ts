@@ -138,13 +138,14 @@ function render(stored: Stored[], machine: MachineInfo, quick: boolean, fixture:
     }),
     '',
   );
-  for (const { result, loadBefore, loadAfter, before } of stored) {
+  for (const { result, loadBefore, loadAfter, before, machine: ranOn } of stored) {
     const start = !before
       ? 'start conditions not recorded'
       : before.quiet
       ? `started on a quiet machine (waited ${before.waitedSeconds.toFixed(0)} s)`
       : `started on a busy machine after waiting ${before.waitedSeconds.toFixed(0)} s (other processes ${before.foreignCores.toFixed(2)} cores, disk ${(before.diskBusy * 100).toFixed(0)}% busy)`;
-    lines.push(`## ${result.title} — ${result.verdict}`, '', `\`--only=${result.name}\` · ran ${result.ranAt} in ${result.seconds.toFixed(0)} s · ${start} · load average ${loadBefore} → ${loadAfter}`, '');
+    // Results kept from earlier runs may come from another machine than the table above.
+    lines.push(`## ${result.title} — ${result.verdict}`, '', `\`--only=${result.name}\` · ran ${result.ranAt} in ${result.seconds.toFixed(0)} s on ${ranOn.cpuModel} (${ranOn.cores} cores) · ${start} · load average ${loadBefore} → ${loadAfter}`, '');
     lines.push(`**Goal:** ${result.goal}`, '');
     for (const t of result.tables) lines.push(table(t), '');
     lines.push('**Method**', '', ...result.method.map((m) => `- ${m}`), '');
