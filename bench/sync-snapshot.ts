@@ -12,6 +12,7 @@ import { createLogger } from '../main/log/logger';
 import { Outbox } from '../main/outbox/outbox';
 import { openDatabase } from '../main/store/database';
 import { ProfileStore } from '../main/store/profile-store';
+import { WalCheckpointer } from '../main/store/wal-checkpoint';
 import { ChangeApplier } from '../main/sync/change-applier';
 import { WorkerPageChecker } from '../main/sync/page-checker';
 import { SyncClient } from '../main/sync/sync-client';
@@ -145,7 +146,7 @@ async function agentFirstSync(
   const profiles = new ProfileStore(db);
   // As `npm run agent` does: a store file's pages written home on the agent's checkpoint worker.
   const applier = new ChangeApplier(db, profiles, { onRules: () => {}, onPlaylist: () => {}, onPlaylistRemoved: () => {}, onCatalogue: () => {} }, log, {
-    walCheckpointWorker: new URL('../main/store/wal-checkpoint-worker.ts', import.meta.url),
+    checkpointer: new WalCheckpointer(db, new URL('../main/store/wal-checkpoint-worker.ts', import.meta.url), log),
   });
   const outbox = new Outbox(db, { store: { id: STORE }, device: { id: 'bench-agent', type: 'store-agent' }, app: { name: 'bench', version: '1.0.0' } });
   const client = new SyncClient({

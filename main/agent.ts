@@ -41,6 +41,7 @@ import { SyncClient } from './sync/sync-client';
 import { WorkerPageChecker } from './sync/page-checker';
 import { readCredential } from './sync/device-credential';
 import { loadSyncedDocuments } from './sync/synced-documents';
+import { WalCheckpointer } from './store/wal-checkpoint';
 
 export interface Agent {
   readonly config: AgentConfig;
@@ -76,6 +77,9 @@ export interface StartAgentOptions {
   walCheckpointWorker?: URL;
 }
 
+/** How long a stopping agent waits for a background checkpoint (Electron allows the agent 10 s in all). */
+const CHECKPOINT_STOP_WAIT_MS = 3_000;
+
 function loadRules(config: AgentConfig): ReturnType<typeof compileRuleSet> {
   if (!config.rulesFile) return compileRuleSet(defaultRules);
   return compileRuleSet(JSON.parse(readFileSync(config.rulesFile, 'utf8')));
@@ -87,6 +91,9 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   const rules = loadRules(config);
   const databaseFile = join(config.dataDir, 'store.db');
   const db: Db = openDatabase(databaseFile);
+  const checkpointer = options.walCheckpointWorker ? new WalCheckpointer(db, options.walCheckpointWorker, log) : undefined;
+  // Left big by a stop or a crash before the worker was done: its copy, not the first commit's.
+  checkpointer?.startIfLarge();
   const profiles = new ProfileStore(db);
   const visits = new VisitStore(db);
   const ledger = new GreetingLedger(db);
@@ -254,7 +261,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       if (!config.playlists.some((p) => p.id === id)) playlists.delete(id);
     },
     onCatalogue: (products) => catalogue.replace(products),
-  }, log, options.walCheckpointWorker ? { walCheckpointWorker: options.walCheckpointWorker } : {});
+  }, log, checkpointer ? { checkpointer } : {});
   const sync: SyncClient | undefined = config.sync
     ? new SyncClient({
         db, config: config.sync, applier, outbox, log, appVersion: packageJson.version,
@@ -296,9 +303,9 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       await http?.close();
       await ingestion.stop();
       await broker?.close();
-      // A store file's pages still being written home: a few seconds at most, once, and the
-      // database is then whole in its file.
-      await applier.writtenHome();
+      // A store file's pages still being written home: a few seconds, once. Past that it is
+      // left, safely (WalCheckpointer.settle), rather than miss Electron's shutdown budget.
+      await checkpointer?.settle(CHECKPOINT_STOP_WAIT_MS);
       db.close();
       log.info('store agent stopped');
     },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -127,5 +127,22 @@ describe('installStoreFile', () => {
     alter.close();
     expect(installStoreFile(live.name, other)).toEqual({ installed: false, reason: "the file's phone_tails table differs from this store's" });
     expect(live.prepare('SELECT count(*) AS n FROM profiles').get()).toEqual({ n: 0 });
+  });
+
+  it('with checkpoint: false, leaves the copy in the WAL for the caller, and the database file as it was', () => {
+    buildSeed(seed, 20_000);
+    live.pragma('wal_checkpoint(TRUNCATE)');
+    const fileBefore = statSync(live.name).size;
+
+    const outcome = installStoreFile(live.name, seed, { checkpoint: false });
+
+    expect(outcome).toMatchObject({ installed: true, profiles: 19_999, checkpointMs: 0 });
+    // Not copied home on the install's commit: the rows are in the WAL, read from there.
+    expect(statSync(`${live.name}-wal`).size).toBeGreaterThan(1000 * 4096);
+    expect(statSync(live.name).size).toBe(fileBefore);
+    expect(new ProfileStore(live).findByIdentifier('loyalty', 'LOY-19999')?.id).toBe('p-19999');
+    live.pragma('wal_checkpoint(TRUNCATE)');
+    expect(statSync(live.name).size).toBeGreaterThan(fileBefore + 1000 * 4096);
+    expect(live.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

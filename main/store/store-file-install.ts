@@ -153,7 +153,9 @@ export function installStoreFile(liveFile: string, seedFile: string, { checkpoin
     try {
       if (attached) db.exec('DETACH seed');
       rmSync(seedFile, { force: true });
-      if (checkpoint) db.pragma('wal_checkpoint(TRUNCATE)');
+      // A copy rolled back or refused leaves no committed frame of its own, so emptying the
+      // WAL is cheap then, and a rolled-back copy's spilled pages do not keep its size.
+      if (checkpoint || !outcome?.installed) db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // kept as it is: see above
     } finally {

@@ -15,18 +15,28 @@ interface CheckpointRow {
   checkpointed: number;
 }
 
+/** Frames the agent may have added meanwhile that TRUNCATE may copy itself. */
+const FEW_FRAMES = 1000;
+const PASSIVE_PASSES = 5;
+
 let reply: WalCheckpointReply;
 try {
   const db = new Database(file, { fileMustExist: true });
   try {
     const started = Date.now();
-    // PASSIVE takes no lock that the agent's writes wait for: it copies every frame that no
-    // reader still needs, which here is all of them. TRUNCATE then has nothing left to copy
-    // and only empties the file; it waits at most a second for the agent's readers.
-    const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointRow[];
-    db.pragma('busy_timeout = 1000');
-    const [truncate] = db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointRow[];
-    reply = { frames: passive?.log ?? 0, copied: passive?.checkpointed ?? 0, truncated: truncate?.busy === 0, ms: Date.now() - started };
+    const checkpoint = (mode: 'PASSIVE' | 'TRUNCATE'): CheckpointRow =>
+      (db.pragma(`wal_checkpoint(${mode})`) as CheckpointRow[])[0] ?? { busy: 1, log: 0, checkpointed: 0 };
+    // PASSIVE takes no lock the agent's writes wait for: it copies every frame no reader
+    // still needs. The agent goes on writing meanwhile (the sync pulls), so it runs again
+    // until few frames are left.
+    const first = checkpoint('PASSIVE');
+    let last = first;
+    for (let pass = 1; pass < PASSIVE_PASSES && last.log - last.checkpointed > FEW_FRAMES; pass++) last = checkpoint('PASSIVE');
+    // TRUNCATE holds off the agent's writers while it copies what is left and waits for
+    // readers, so only briefly: given up after 100 ms, the WAL file just stays its size.
+    db.pragma('busy_timeout = 100');
+    const truncate = checkpoint('TRUNCATE');
+    reply = { frames: first.log, copied: first.checkpointed, truncated: truncate.busy === 0, ms: Date.now() - started };
   } finally {
     db.close();
   }

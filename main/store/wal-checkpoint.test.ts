@@ -1,5 +1,5 @@
 /**
- * checkpointInBackground with the agent's real worker thread (started from source through
+ * WalCheckpointer with the agent's real worker thread (started from source through
  * source-worker.mjs, as `npm run agent` starts it) on real SQLite files.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase, type Db } from './database';
-import { checkpointInBackground } from './wal-checkpoint';
+import { WalCheckpointer } from './wal-checkpoint';
 import { createLogger } from '../log/logger';
 import { tempDirs } from '../../test/helpers/temp-dirs';
 
@@ -26,7 +26,11 @@ function fillWal(file: string, rows: number): void {
   other.close();
 }
 
-describe('checkpointInBackground', () => {
+function visits(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM visits').get() as { n: number }).n;
+}
+
+describe('WalCheckpointer', () => {
   let db: Db;
   let wal: string;
 
@@ -46,32 +50,49 @@ describe('checkpointInBackground', () => {
     fillWal(db.name, 60_000);
     expect(statSync(wal).size).toBeGreaterThan(1000 * 4096);
 
-    const home = checkpointInBackground(db, WORKER, log);
+    const checkpointer = new WalCheckpointer(db, WORKER, log);
+    const home = checkpointer.start();
     // Off while the worker copies: a commit here must not start the same copy on this thread.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     db.prepare("INSERT INTO visits (id, subject, started_at, last_seen_at) VALUES ('v-live', 's', 'a', 'b')").run();
+    // A second start joins the run under way.
+    expect(checkpointer.start()).toBe(home);
     const outcome = await home;
 
     expect(outcome).toMatchObject({ truncated: true });
     if ('error' in outcome) throw new Error(outcome.error);
-    expect(outcome.copied).toBe(outcome.frames);
     expect(outcome.frames).toBeGreaterThan(1000);
+    expect(outcome.copied).toBe(outcome.frames);
     expect(statSync(wal).size).toBe(0);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(777);
+    expect(checkpointer.latest()).toBe(home);
     // Everything is in the database file itself now: a reader that ignores the WAL sees it.
     db.close();
     const reader = new Database(db.name, { readonly: true });
-    expect(reader.prepare('SELECT count(*) AS n FROM visits').get()).toEqual({ n: 60_001 });
+    expect(visits(reader)).toBe(60_001);
     expect(reader.pragma('integrity_check', { simple: true })).toBe('ok');
     reader.close();
+  });
+
+  it('at start, takes a WAL left big by a stop or a crash, and only a big one', async () => {
+    fillWal(db.name, 2_000);
+    const small = new WalCheckpointer(db, WORKER, log, 100 * 2 ** 20);
+    small.startIfLarge();
+    expect(small.latest()).toBeUndefined();
+
+    const large = new WalCheckpointer(db, WORKER, log, 64 * 1024);
+    large.startIfLarge();
+    expect(await large.latest()).toMatchObject({ truncated: true, frames: expect.any(Number) });
+    expect(statSync(wal).size).toBe(0);
+    expect(visits(db)).toBe(2_000);
   });
 
   it('a worker that cannot start leaves the WAL to the agent, with its auto-checkpoint set back', async () => {
     db.pragma('wal_autocheckpoint = 500');
     fillWal(db.name, 100);
-    const outcome = await checkpointInBackground(db, new URL('./no-such-worker.js', import.meta.url), log);
+    const outcome = await new WalCheckpointer(db, new URL('./no-such-worker.js', import.meta.url), log).start();
     expect(outcome).toEqual({ error: expect.stringMatching(/checkpoint worker/) });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(500);
-    expect(db.prepare('SELECT count(*) AS n FROM visits').get()).toEqual({ n: 100 });
+    expect(visits(db)).toBe(100);
   });
 });

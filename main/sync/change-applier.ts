@@ -12,7 +12,7 @@ import { compileRuleSet, type CompiledRuleSet } from '../decisions/rule-set';
 import type { Logger } from '../log/logger';
 import { checkChange, type CheckedChange } from './page-check';
 import { installStoreFile, notFresh, type InstallOutcome } from '../store/store-file-install';
-import { checkpointInBackground, type WalCheckpointOutcome } from '../store/wal-checkpoint';
+import type { WalCheckpointer, WalCheckpointOutcome } from '../store/wal-checkpoint';
 import { loadSyncedDocuments } from './synced-documents';
 
 export interface SyncedDocumentsListener {
@@ -31,11 +31,10 @@ const catalogueSchema = z.array(productSchema).min(1);
 
 export interface ChangeApplierOptions {
   /**
-   * The WAL checkpoint worker's entry (main/store/wal-checkpoint-worker), as the agent's
-   * entry point finds it. With it, a store file's pages are written home on that thread;
-   * without it, on the agent's, as part of the install.
+   * The agent's background checkpoints (its worker thread). With it, a store file's pages
+   * are written home on that thread; without it, on the agent's, as part of the install.
    */
-  walCheckpointWorker?: URL;
+  checkpointer?: WalCheckpointer;
 }
 
 export class ChangeApplier {
@@ -128,10 +127,10 @@ export class ChangeApplier {
    * rules, playlists and catalogue it brought, as applying their changes would have.
    */
   installStoreFile(seedFile: string): InstallOutcome {
-    const worker = this.options.walCheckpointWorker;
-    const outcome = installStoreFile(this.db.name, seedFile, { checkpoint: worker === undefined });
+    const { checkpointer } = this.options;
+    const outcome = installStoreFile(this.db.name, seedFile, { checkpoint: checkpointer === undefined });
     if (!outcome.installed) return outcome;
-    if (worker) this.walCheckpoint = checkpointInBackground(this.db, worker, this.log);
+    if (checkpointer) this.walCheckpoint = checkpointer.start();
     const documents = loadSyncedDocuments(this.db, this.log);
     if (documents.rules) this.listener.onRules(documents.rules);
     for (const playlist of documents.playlists) this.listener.onPlaylist(playlist);
