@@ -240,6 +240,34 @@ describe('first sync from a store file', () => {
     expect((await server.admin('GET', '/api/stores/store-big/store-file')).body).toMatchObject({ profiles: 60_000 });
   });
 
+  it('erasing someone in a store\'s file cuts a download of it in progress; the next one is built without them', async () => {
+    // About 30 MiB, as above: a store that stops reading leaves most of it unsent.
+    const dataDir = tempDir('soo-head-office-');
+    await seedHeadOffice(dataDir, 'store-big', 60_000);
+    server = await startTestServer({ dataDir });
+    await ok(server.admin('PUT', '/api/profiles/p-erased', { firstName: 'Erased', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'ERASED-1' }] }));
+    await ok(server.admin('PUT', '/api/stores/store-big/profiles/p-erased', {}));
+    const first = (await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined))) as { version: number; profiles: number };
+    expect(first.profiles).toBe(60_001);
+    const device = await pairDevice(server, 'store-big');
+    const download = await downloadAs(device);
+    expect(download.status).toBe(200);
+    const reader = download.body!.getReader();
+    await reader.read();
+
+    await ok(server.admin('DELETE', '/api/profiles/p-erased'));
+    // The rest of the file never comes: the connection was cut, not finished.
+    await expect((async () => {
+      for (;;) if ((await reader.read()).done) return;
+    })()).rejects.toThrow();
+    let rebuilt: { version: number; profiles: number } | undefined;
+    await until(async () => {
+      rebuilt = (await server!.admin('GET', '/api/stores/store-big/store-file')).body as { version: number; profiles: number };
+      return rebuilt.version > first.version;
+    }, 'the file built again');
+    expect(rebuilt!.profiles).toBe(first.profiles - 1);
+  });
+
   it('a store imported since head office last looked gets its file when its first device finds none', async () => {
     const dataDir = tempDir('soo-head-office-');
     await seedHeadOffice(dataDir, 'store-big', 300);
