@@ -104,12 +104,19 @@ function downloadAs(device: { deviceId: string; credential: string }, schema = a
   });
 }
 
-/** Head office over a fresh data directory holding `profiles` of store-big, with that store's file built. */
-async function headOfficeWithFile(profiles: number): Promise<TestServer> {
+/**
+ * Head office over a fresh data directory holding `profiles` of store-big, with that store's
+ * file built; with `person`, one more customer of that store (an admin's, so erasable) in it.
+ */
+async function headOfficeWithFile(profiles: number, person?: string): Promise<TestServer> {
   const dataDir = tempDir('soo-head-office-');
   await seedHeadOffice(dataDir, 'store-big', profiles);
   const started = await startTestServer({ dataDir });
   try {
+    if (person) {
+      await ok(started.admin('PUT', `/api/profiles/${person}`, { firstName: 'Erased', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: `${person}-card` }] }));
+      await ok(started.admin('PUT', `/api/stores/store-big/profiles/${person}`, {}));
+    }
     await ok(started.admin('POST', '/api/stores/store-big/store-file', undefined));
   } catch (error) {
     await started.stop();
@@ -181,12 +188,9 @@ describe('first sync from a store file', () => {
   });
 
   it('a file older than a profile\'s removal from the store is never sent: it is removed and built again without that person', async () => {
-    const dataDir = tempDir('soo-head-office-');
-    await seedHeadOffice(dataDir, 'store-big', 500);
-    server = await startTestServer({ dataDir });
-    await ok(server.admin('PUT', '/api/profiles/p-erased', { firstName: 'Erased', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'ERASED-1' }] }));
-    await ok(server.admin('PUT', '/api/stores/store-big/profiles/p-erased', {}));
-    const first = await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined));
+    server = await headOfficeWithFile(500, 'p-erased');
+    const { dataDir } = server;
+    const first = await ok(server.admin('GET', '/api/stores/store-big/store-file'));
     expect(first.profiles).toBe(501);
 
     // Erasure at head office: the file still holds the person, so no device may get it.
@@ -242,12 +246,8 @@ describe('first sync from a store file', () => {
 
   it('erasing someone in a store\'s file cuts a download of it in progress; the next one is built without them', async () => {
     // About 30 MiB, as above: a store that stops reading leaves most of it unsent.
-    const dataDir = tempDir('soo-head-office-');
-    await seedHeadOffice(dataDir, 'store-big', 60_000);
-    server = await startTestServer({ dataDir });
-    await ok(server.admin('PUT', '/api/profiles/p-erased', { firstName: 'Erased', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'ERASED-1' }] }));
-    await ok(server.admin('PUT', '/api/stores/store-big/profiles/p-erased', {}));
-    const first = (await ok(server.admin('POST', '/api/stores/store-big/store-file', undefined))) as { version: number; profiles: number };
+    server = await headOfficeWithFile(60_000, 'p-erased');
+    const first = (await ok(server.admin('GET', '/api/stores/store-big/store-file'))) as { version: number; profiles: number };
     expect(first.profiles).toBe(60_001);
     const device = await pairDevice(server, 'store-big');
     const download = await downloadAs(device);
