@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStorage, type TempStorage } from '../testing/temp-storage';
 import { openSqliteStorage } from './sqlite-storage';
 import { MIGRATIONS } from './migrations/index';
-import { ALL_STORES, type StoredEvent } from './sync-storage';
+import { openDatabase } from '../../main/store/database';
+import { ALL_STORES, type ProfileFields, type StoredEvent } from './sync-storage';
 
 describe('SqliteStorage', () => {
   let temp: TempStorage;
@@ -149,5 +153,79 @@ describe('SqliteStorage', () => {
     expect(await temp.storage.insertEvents([event(a!, 2), event(b!, 3), event(c!, 4), event(b!, 5)])).toEqual([false, true, true, false]);
     expect(await temp.storage.getEvent(b!)).toMatchObject({ seq: 3 });
     expect(await temp.storage.insertEvents([])).toEqual([]);
+  });
+
+  describe('anonymous history (migrations/005-anonymous-keys.ts)', () => {
+    const zone = (messageId: string, anonymousId: string, minute: number): StoredEvent => ({
+      messageId, deviceId: 'd1', storeId: 'A', seq: minute, event: 'Zone Entered', userId: null, anonymousId,
+      originalTimestamp: `2030-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`, sentAt: null,
+      receivedAt: '2030-01-01T01:00:00.000Z', timestamp: `2030-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`, payload: null,
+    });
+    const keysOf = (file: string): Array<{ anonymous_id: string; anonymous_key: number | null }> => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT anonymous_id, anonymous_key FROM events ORDER BY id').all() as Array<{ anonymous_id: string; anonymous_key: number | null }>;
+      } finally {
+        db.close();
+      }
+    };
+    const saveProfile = (id: string) =>
+      temp.storage.saveProfile({ id, homeStoreId: 'A', fields: {} as ProfileFields, clocks: {}, createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z' });
+
+    it("gives each beacon one key, finds a profile's history through its alias, and erasure forgets the beacon", async () => {
+      const { storage } = temp;
+      await storage.insertEvents([zone('e1', 'b1', 1), zone('e2', 'b2', 2), zone('e3', 'b1', 3)]);
+      const [k1, k2, k3] = keysOf(temp.file).map((row) => row.anonymous_key);
+      expect(k1).toBe(k3);
+      expect(k2).not.toBe(k1);
+
+      await saveProfile('p1');
+      await storage.linkAlias('b1', 'p1', '2030-01-01T00:10:00.000Z');
+      expect((await storage.timeline('p1', 10)).map((e) => e.messageId)).toEqual(['e3', 'e1']);
+
+      expect(await storage.scrubEventsOf('p1')).toBe(2);
+      expect(keysOf(temp.file)).toEqual([
+        { anonymous_id: null, anonymous_key: null },
+        { anonymous_id: 'b2', anonymous_key: k2 },
+        { anonymous_id: null, anonymous_key: null },
+      ]);
+      // The beacon is seen again: a new key, not the erased person's.
+      await storage.insertEvents([zone('e4', 'b1', 4)]);
+      expect(keysOf(temp.file)[3]!.anonymous_key).not.toBe(k1);
+    });
+
+    it('keys the events a database held before the migration', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sync-storage-v4-'));
+      const file = join(dir, 'sync.sqlite');
+      // A database at the schema before the keys, with events in it.
+      const old = openDatabase(file, MIGRATIONS.filter((m) => m.version <= 4), { owner: 'server' });
+      old.prepare("INSERT INTO stores (id, name, region, created_at) VALUES ('A', 'A', NULL, '2030-01-01T00:00:00.000Z')").run();
+      const insert = old.prepare(
+        `INSERT INTO events (message_id, device_id, store_id, seq, event, user_id, anonymous_id, original_timestamp, sent_at, received_at, timestamp, payload)
+         VALUES (?, 'd1', 'A', ?, 'Zone Entered', NULL, ?, ?, NULL, ?, ?, NULL)`,
+      );
+      for (const [id, beacon, minute] of [['e1', 'b1', 1], ['e2', 'b2', 2], ['e3', 'b1', 3]] as const) {
+        const at = `2030-01-01T00:0${minute}:00.000Z`;
+        insert.run(id, minute, beacon, at, at, at);
+      }
+      old.close();
+
+      const storage = openSqliteStorage(file);
+      try {
+        const keys = keysOf(file);
+        expect(keys.every((row) => row.anonymous_key !== null)).toBe(true);
+        expect(keys[0]!.anonymous_key).toBe(keys[2]!.anonymous_key);
+        expect(keys[1]!.anonymous_key).not.toBe(keys[0]!.anonymous_key);
+        await storage.saveProfile({ id: 'p1', homeStoreId: 'A', fields: {} as ProfileFields, clocks: {}, createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z' });
+        await storage.linkAlias('b1', 'p1', '2030-01-01T00:10:00.000Z');
+        expect((await storage.timeline('p1', 10)).map((e) => e.messageId)).toEqual(['e3', 'e1']);
+        // A new upload from an old beacon takes its migrated key.
+        await storage.insertEvents([zone('e4', 'b2', 4)]);
+        expect(keysOf(file)[3]!.anonymous_key).toBe(keys[1]!.anonymous_key);
+      } finally {
+        await storage.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -132,6 +132,9 @@ const toConflict = (row: ConflictRow): IdentifierConflict => ({
 
 const EVENT_COLUMNS =
   'message_id, device_id, store_id, seq, event, user_id, anonymous_id, original_timestamp, sent_at, received_at, timestamp, payload';
+/** The keys of a profile's aliases (its anonymous history), for `IN (…)`; takes the profile id. */
+const ALIAS_KEYS =
+  'SELECT k.key FROM profile_aliases a JOIN anonymous_ids k ON k.anonymous_id = a.anonymous_id WHERE a.profile_id = ?';
 const CHANGE_COLUMNS = 'version, store_id, collection, key, op, data';
 
 class SqliteStatements implements Synchronous<StorageOps> {
@@ -441,7 +444,7 @@ class SqliteStatements implements Synchronous<StorageOps> {
     const rows = this.sql(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = ?
        UNION
-       SELECT ${EVENT_COLUMNS} FROM events WHERE anonymous_id IN (SELECT anonymous_id FROM profile_aliases WHERE profile_id = ?)
+       SELECT ${EVENT_COLUMNS} FROM events WHERE anonymous_key IN (${ALIAS_KEYS})
        ORDER BY timestamp DESC, message_id LIMIT ?`,
     ).all(profileId, profileId, limit) as EventRow[];
     return rows.map(toEvent);
@@ -449,22 +452,36 @@ class SqliteStatements implements Synchronous<StorageOps> {
 
   scrubEventsOf(profileId: string): number {
     const result = this.sql(
-      `UPDATE events SET payload = NULL, user_id = NULL, anonymous_id = NULL
-       WHERE user_id = ? OR anonymous_id IN (SELECT anonymous_id FROM profile_aliases WHERE profile_id = ?)`,
+      `UPDATE events SET payload = NULL, user_id = NULL, anonymous_id = NULL, anonymous_key = NULL
+       WHERE user_id = ? OR anonymous_key IN (${ALIAS_KEYS})`,
     ).run(profileId, profileId);
+    // The beacon ids themselves go too; a later sighting of one gets a new key.
+    this.sql('DELETE FROM anonymous_ids WHERE anonymous_id IN (SELECT anonymous_id FROM profile_aliases WHERE profile_id = ?)').run(profileId);
     return result.changes;
   }
 
   insertEvents(events: readonly StoredEvent[]): boolean[] {
-    const insert = this.sql(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.sql(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}, anonymous_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     return events.map(
       (event) =>
         insert.run(
           event.messageId, event.deviceId, event.storeId, event.seq, event.event, event.userId, event.anonymousId,
           event.originalTimestamp, event.sentAt, event.receivedAt, event.timestamp,
           event.payload === null ? null : JSON.stringify(event.payload),
+          event.anonymousId === null ? null : this.anonymousKey(event.anonymousId),
         ).changes === 1,
     );
+  }
+
+  /**
+   * The anonymous id's key (migrations/005-anonymous-keys.ts), given on first sight. Not
+   * cached in memory: the lookup is one probe of a small, hot index, and a cache would
+   * have to forget the keys of a transaction that rolls back.
+   */
+  private anonymousKey(anonymousId: string): number {
+    const found = this.sql('SELECT key FROM anonymous_ids WHERE anonymous_id = ?').pluck().get(anonymousId) as number | undefined;
+    if (found !== undefined) return found;
+    return Number(this.sql('INSERT INTO anonymous_ids (anonymous_id) VALUES (?)').run(anonymousId).lastInsertRowid);
   }
 }
 
@@ -534,9 +551,8 @@ function storageOps(statements: SqliteStatements, run: <T>(work: () => T) => Pro
  * The public methods, so `then`, `sql` or a typo are undefined rather than callable (and
  * the object is never mistaken for a promise).
  */
-const STORAGE_METHODS = new Set(
-  Object.getOwnPropertyNames(SqliteStatements.prototype).filter((name) => name !== 'constructor' && name !== 'sql'),
-);
+const PRIVATE_METHODS = new Set(['constructor', 'sql', 'anonymousKey']);
+const STORAGE_METHODS = new Set(Object.getOwnPropertyNames(SqliteStatements.prototype).filter((name) => !PRIVATE_METHODS.has(name)));
 
 /** Runs a synchronous statement as an already-settled promise. */
 function settled<T>(work: () => T): Promise<T> {

@@ -6,6 +6,7 @@ import storesDevices from './001-stores-devices';
 import profiles from './002-profiles';
 import changeLog from './003-change-log';
 import events from './004-events';
+import anonymousKeys from './005-anonymous-keys';
 
 import type { Migration } from '../../../main/store/migrations/index';
 
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'profiles', sql: profiles },
   { version: 3, name: 'change-log', sql: changeLog },
   { version: 4, name: 'events', sql: events },
+  { version: 5, name: 'anonymous-keys', sql: anonymousKeys },
 ];
