@@ -194,6 +194,24 @@ describe('SqliteStorage', () => {
       expect(keysOf(temp.file)[3]!.anonymous_key).not.toBe(k1);
     });
 
+    it('does not keep the key of a beacon first seen in a transaction that rolled back', async () => {
+      const { storage } = temp;
+      await expect(
+        storage.transaction(async (tx) => {
+          await tx.insertEvents([zone('e1', 'b9', 1)]);
+          throw new Error('the group failed');
+        }),
+      ).rejects.toThrow('the group failed');
+      // SQLite hands the rolled-back key's number to the next new beacon...
+      await storage.insertEvents([zone('e2', 'b8', 2), zone('e3', 'b9', 3)]);
+      const [b8, b9] = keysOf(temp.file).map((row) => row.anonymous_key);
+      // ...so b9 must have been given a key of its own, not the one that rolled back.
+      expect(b9).not.toBe(b8);
+      await saveProfile('p9');
+      await storage.linkAlias('b9', 'p9', '2030-01-01T00:10:00.000Z');
+      expect((await storage.timeline('p9', 10)).map((e) => e.messageId)).toEqual(['e3']);
+    });
+
     it('keys the events a database held before the migration', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sync-storage-v4-'));
       const file = join(dir, 'sync.sqlite');
