@@ -99,10 +99,19 @@ function rawInsert(dir: string, rows: number, batchSize: number, prefill = 0): {
     const insert = db.prepare(
       'INSERT OR IGNORE INTO events (message_id, device_id, store_id, seq, event, user_id, anonymous_id, original_timestamp, sent_at, received_at, timestamp, payload, anonymous_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    // The anonymous id's key as the server takes it (sqlite-storage.ts, anonymousKey).
+    // The anonymous id's key as the server takes it (sqlite-storage.ts, anonymousKey): from
+    // memory, else the table.
     const findKey = db.prepare('SELECT key FROM anonymous_ids WHERE anonymous_id = ?').pluck();
     const addKey = db.prepare('INSERT INTO anonymous_ids (anonymous_id) VALUES (?)');
-    const anonymousKey = (id: string): number => (findKey.get(id) as number | undefined) ?? Number(addKey.run(id).lastInsertRowid);
+    const keys = new Map<string, number>();
+    const anonymousKey = (id: string): number => {
+      let key = keys.get(id);
+      if (key === undefined) {
+        key = (findKey.get(id) as number | undefined) ?? Number(addKey.run(id).lastInsertRowid);
+        keys.set(id, key);
+      }
+      return key;
+    };
     const batch = db.transaction((events: UploadedEvent[], receivedAt: string) => {
       for (const { seq, event } of events) {
         insert.run(event.messageId, event.context.device.id, event.context.store.id, seq, event.event, event.userId ?? null, event.anonymousId ?? null,

@@ -169,6 +169,14 @@ describe('SqliteStorage', () => {
         db.close();
       }
     };
+    const beacons = (file: string): string[] => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT anonymous_id FROM anonymous_ids ORDER BY anonymous_id').pluck().all() as string[];
+      } finally {
+        db.close();
+      }
+    };
     const saveProfile = (id: string) =>
       temp.storage.saveProfile({ id, homeStoreId: 'A', fields: {} as ProfileFields, clocks: {}, createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z' });
 
@@ -184,6 +192,9 @@ describe('SqliteStorage', () => {
       expect((await storage.timeline('p1', 10)).map((e) => e.messageId)).toEqual(['e3', 'e1']);
 
       expect(await storage.scrubEventsOf('p1')).toBe(2);
+      // A device re-sends one of them (it never had the ack): nothing is stored, b1 included.
+      expect(await storage.insertEvents([zone('e1', 'b1', 1)])).toEqual([false]);
+      expect(beacons(temp.file)).toEqual(['b2']);
       expect(keysOf(temp.file)).toEqual([
         { anonymous_id: null, anonymous_key: null },
         { anonymous_id: 'b2', anonymous_key: k2 },

@@ -465,15 +465,20 @@ class SqliteStatements implements Synchronous<StorageOps> {
 
   insertEvents(events: readonly StoredEvent[]): boolean[] {
     const insert = this.sql(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}, anonymous_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    return events.map(
-      (event) =>
+    return events.map((event) => {
+      const anonymous = event.anonymousId === null ? null : this.anonymousKey(event.anonymousId);
+      const stored =
         insert.run(
           event.messageId, event.deviceId, event.storeId, event.seq, event.event, event.userId, event.anonymousId,
           event.originalTimestamp, event.sentAt, event.receivedAt, event.timestamp,
           event.payload === null ? null : JSON.stringify(event.payload),
-          event.anonymousId === null ? null : this.anonymousKey(event.anonymousId),
-        ).changes === 1,
-    );
+          anonymous?.key ?? null,
+        ).changes === 1;
+      // A replay stores nothing, so it must not leave a beacon id behind either (one erased
+      // with its person, say, whose device re-sends an event it never had acknowledged).
+      if (!stored && anonymous?.created) this.dropAnonymousKey(event.anonymousId!, anonymous.key);
+      return stored;
+    });
   }
 
   /**
@@ -484,16 +489,20 @@ class SqliteStatements implements Synchronous<StorageOps> {
   private readonly anonymousKeys = new Map<string, number>();
 
   /** The anonymous id's key (migrations/005-anonymous-keys.ts), given on first sight. */
-  private anonymousKey(anonymousId: string): number {
+  private anonymousKey(anonymousId: string): { key: number; created: boolean } {
     const cached = this.anonymousKeys.get(anonymousId);
-    if (cached !== undefined) return cached;
-    const key =
-      (this.sql('SELECT key FROM anonymous_ids WHERE anonymous_id = ?').pluck().get(anonymousId) as number | undefined) ??
-      Number(this.sql('INSERT INTO anonymous_ids (anonymous_id) VALUES (?)').run(anonymousId).lastInsertRowid);
+    if (cached !== undefined) return { key: cached, created: false };
+    const found = this.sql('SELECT key FROM anonymous_ids WHERE anonymous_id = ?').pluck().get(anonymousId) as number | undefined;
+    const key = found ?? Number(this.sql('INSERT INTO anonymous_ids (anonymous_id) VALUES (?)').run(anonymousId).lastInsertRowid);
     // Bounded the simple way: a full map starts over (the index still has every key).
     if (this.anonymousKeys.size >= MAX_CACHED_ANONYMOUS_KEYS) this.anonymousKeys.clear();
     this.anonymousKeys.set(anonymousId, key);
-    return key;
+    return { key, created: found === undefined };
+  }
+
+  private dropAnonymousKey(anonymousId: string, key: number): void {
+    this.sql('DELETE FROM anonymous_ids WHERE key = ?').run(key);
+    this.anonymousKeys.delete(anonymousId);
   }
 
   /**
@@ -535,8 +544,9 @@ export function openSqliteStorage(file: string): SyncStorage {
         db.exec('COMMIT');
         return result;
       } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
+        // First: whatever the rollback does, the keys this transaction gave are not to be kept.
         statements.forgetAnonymousKeys();
+        if (db.inTransaction) db.exec('ROLLBACK');
         throw error;
       }
     });
@@ -573,7 +583,7 @@ function storageOps(statements: SqliteStatements, run: <T>(work: () => T) => Pro
  * The public methods, so `then`, `sql` or a typo are undefined rather than callable (and
  * the object is never mistaken for a promise).
  */
-const PRIVATE_METHODS = new Set(['constructor', 'sql', 'anonymousKey', 'forgetAnonymousKeys']);
+const PRIVATE_METHODS = new Set(['constructor', 'sql', 'anonymousKey', 'dropAnonymousKey', 'forgetAnonymousKeys']);
 const STORAGE_METHODS = new Set(Object.getOwnPropertyNames(SqliteStatements.prototype).filter((name) => !PRIVATE_METHODS.has(name)));
 
 /** Runs a synchronous statement as an already-settled promise. */
