@@ -83,9 +83,9 @@ async function uploadPhase(devices: readonly BenchDevice[], batchSize: number, w
 }
 
 /**
- * The server's CPU time per acked event: steadier than the rate from run to run (the rate
- * moves with whatever else the two cores are doing), so it is what tells whether a change
- * to the upload path made it cheaper.
+ * The server's CPU time per acked event: its own cost, apart from the benchmark's process
+ * on the same cores, for telling whether a change made the upload path cheaper (compare
+ * several runs: this VM's speed moves by about ±15% between them).
  */
 function serverMicrosPerEvent(p: Phase): number {
   return p.acked > 0 ? (p.serverCores * p.seconds * 1e6) / p.acked : 0;
