@@ -3,7 +3,7 @@
  * typed map over a WebSocket, so any Chromium can be a screen (and tests can drive one).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -32,6 +32,9 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const MAX_FRAME_BYTES = 64 * 1024;
+
+/** What a screen shows, and the log says once, when the agent runs from a checkout whose screens were never built. */
+export const RENDERER_NOT_BUILT = 'the screens are not built: run `npm run build:electron` (electron-vite build), then reload';
 
 export interface BrowserBridgeServer {
   url: string;
@@ -65,7 +68,8 @@ function serveStatic(root: string, request: IncomingMessage, response: ServerRes
   try {
     if (!statSync(file).isFile()) throw new Error('not a file');
   } catch {
-    response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
+    const unbuilt = file === join(root, 'index.html');
+    response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(unbuilt ? RENDERER_NOT_BUILT : 'not found');
     return;
   }
   response.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -81,6 +85,8 @@ export async function startBrowserBridgeServer(options: {
   rejections: RejectionCounter;
 }): Promise<BrowserBridgeServer> {
   const root = resolve(options.rendererDir);
+  // A page that never loads, with nothing in the log, is all a technician would see otherwise.
+  if (!existsSync(join(root, 'index.html'))) options.log.warn({ rendererDir: root }, RENDERER_NOT_BUILT);
   const server: Server = createServer((request, response) => serveStatic(root, request, response));
   const sockets = new WebSocketServer({ server, path: BRIDGE_WEBSOCKET_PATH, maxPayload: MAX_FRAME_BYTES });
 

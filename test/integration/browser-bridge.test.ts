@@ -15,6 +15,8 @@ import type { Decision } from '../../main/decisions/decide';
 import { nextEvent } from '../helpers/wait-for';
 import { espresenseId, removeSeededDataDirs, seededDataDir } from '../helpers/store-fixture';
 import { createLogger } from '../../main/log/logger';
+import { RENDERER_NOT_BUILT } from '../../main/bridge/browser-bridge-server';
+import { pino } from 'pino';
 
 let agent: Agent | undefined;
 afterEach(async () => {
@@ -117,6 +119,22 @@ describe('browser mode', () => {
       expect(response.status).not.toBe(200);
     }
     expect((await fetch(`${agent.httpUrl}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('says the screens are not built, on the page and once in the log, when the renderer folder has none', async () => {
+    const dataDir = seededDataDir();
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    agent = await startAgent(
+      parseAgentConfig({ dataDir, httpPort: 0, embeddedBrokerPort: 0, rendererDir: join(dataDir, 'no-renderer'), screens: [{ id: 'entrance', rooms: ['entrance'] }] }),
+      { log },
+    );
+    const page = await fetch(`${agent.httpUrl}/?view=kiosk`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toBe(RENDERER_NOT_BUILT);
+    expect(lines.filter((line) => line.includes(RENDERER_NOT_BUILT))).toHaveLength(1);
+    // Any other missing file is a plain 404.
+    expect(await (await fetch(`${agent.httpUrl}/missing.js`)).text()).toBe('not found');
   });
 
   it('pushes a greeting to the screen when a customer arrives through the embedded broker', async () => {
