@@ -3,6 +3,8 @@
  * card with the usual order rendered in the kiosk page, in Chromium, against the agent in
  * browser mode; beside the bridge round trips alone, measured from the same page.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +129,11 @@ export const benchScanToCard: BenchFunction = async ({ quick, log }) => {
   const scans = quick ? 40 : 100;
   const warmup = quick ? 5 : 10;
   const roundTrips = quick ? 200 : 1_000;
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    // A fresh checkout has no built screens (npm test builds them; a bench alone did not).
+    log('building the screens (npx electron-vite build), not timed');
+    execFileSync('npx', ['electron-vite', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   const fixture = ensureProfileFixture(profiles, log);
   const copy = workingCopy(fixture, 'scan-to-card');
   const broker = await startBroker({ tcpNoDelay: true });
