@@ -154,6 +154,12 @@ export interface CollectionChecksum {
   collection: Collection;
   count: number;
   versionSum: number;
+  /**
+   * The newest version of this store's changes in the collection, tombstones included: the
+   * sums cover the changes up to it. A device whose cursor is behind it has not pulled them
+   * all yet (its own upload's visit, say), so a mismatch would not mean divergence.
+   */
+  upTo: number;
 }
 
 export const uploadedEventSchema = z.object({

@@ -431,11 +431,14 @@ class SqliteStatements implements Synchronous<StorageOps> {
     return Object.fromEntries(rows.map((row) => [row.storeId, row.version]));
   }
 
-  checksum(storeId: string, collection: Collection): { count: number; versionSum: number } {
+  checksum(storeId: string, collection: Collection): { count: number; versionSum: number; upTo: number } {
+    // One statement, so the sums and the version they cover are of the same moment.
     const row = this.sql(
-      "SELECT count(*) AS count, coalesce(sum(version), 0) AS versionSum FROM changes WHERE store_id IN (?, ?) AND collection = ? AND op = 'upsert'",
-    ).get(storeId, ALL_STORES, collection) as { count: number; versionSum: number };
-    return { count: row.count, versionSum: row.versionSum };
+      `SELECT count(*) FILTER (WHERE op = 'upsert') AS count, coalesce(sum(version) FILTER (WHERE op = 'upsert'), 0) AS versionSum,
+              coalesce(max(version), 0) AS upTo
+       FROM changes WHERE store_id IN (?, ?) AND collection = ?`,
+    ).get(storeId, ALL_STORES, collection) as { count: number; versionSum: number; upTo: number };
+    return { count: row.count, versionSum: row.versionSum, upTo: row.upTo };
   }
 
   // ---- Events ------------------------------------------------------------------------------------

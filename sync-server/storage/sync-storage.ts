@@ -198,7 +198,7 @@ export interface StorageOps {
   /** The highest version per store id (ALL_STORES included as its own entry). */
   latestVersions(): Promise<Record<string, number>>;
   /** Live keys of the store's view of a collection, with the sum of their versions. */
-  checksum(storeId: string, collection: Collection): Promise<{ count: number; versionSum: number }>;
+  checksum(storeId: string, collection: Collection): Promise<{ count: number; versionSum: number; upTo: number }>;
 
   // ---- Events ------------------------------------------------------------------------------------
   /** INSERT OR IGNORE by messageId: true when stored now, false when it was stored before. */

@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from '../../sync-server/testing/test
 import { until } from '../helpers/wait-for';
 import { tempDirs } from '../helpers/temp-dirs';
 import type { SearchHit } from '../../protocol/kiosk';
+import { pino } from 'pino';
 
 let server: TestServer | undefined;
 const agents: Agent[] = [];
@@ -260,6 +261,67 @@ describe('store agents with head office', () => {
       db.close();
       local.close();
     }
+  });
+
+  it('compares checksums only in step with head office: its own upload is no divergence, a real one is repaired', async () => {
+    server = await startTestServer({ dataDir: tempDir('soo-head-office-') });
+    const serverDir = server.dataDir;
+    const port = server.server.port;
+    await addStore('store-a');
+    await addProfile('p-1', 'Ada', '2001234567893', ['store-a']);
+    const dataDir = tempDir('soo-store-a-');
+    const lines: string[] = [];
+    const capturing = (pairingCode?: string): Promise<Agent> =>
+      startAgent(
+        parseAgentConfig({
+          storeId: 'store-a',
+          dataDir,
+          embeddedBrokerPort: 0,
+          screens: [{ id: 'entrance', rooms: ['entrance'] }],
+          sync: { serverUrl: server!.server.url, ...(pairingCode ? { pairingCode } : {}) },
+        }),
+        { log: pino({ level: 'debug' }, { write: (line: string) => lines.push(line) }) },
+      ).then((agent) => (agents.push(agent), agent));
+    let agent = await capturing(await pairingCode('store-a'));
+    await online(agent);
+    await until(() => localFirstName(agent, 'p-1') === 'Ada', 'profile synced');
+
+    // A recognition waits in the outbox over a restart: the first pass after it uploads the
+    // visit, head office counts it into Ada's profile, then the pass compares checksums.
+    await server.server.close();
+    await until(() => agent.status().sync.state === 'offline', 'agent noticed head office is gone');
+    expect(await agent.bridge.handle('scan.submit', { screenId: 'entrance', code: '2001234567893', source: 'keyboard-wedge' })).toMatchObject({ status: 'recognised' });
+    await agent.stop();
+    agents.length = 0;
+    server = await startTestServer({ dataDir: serverDir, port });
+    const compared = (): number => lines.filter((line) => line.includes('checksums compared with head office')).length;
+    const diverged = (): number => lines.filter((line) => line.includes('local copy diverged')).length;
+    const comparedBefore = compared();
+    agent = await capturing();
+    await until(() => compared() > comparedBefore, 'first pass compared checksums', 15_000);
+    expect(agent.status().outboxPending).toBe(0);
+    expect(diverged()).toBe(0);
+    expect(lines.filter((line) => line.includes('"agreed":4')).length).toBeGreaterThan(0);
+
+    // Now a real divergence, as an old backup restored over the file would leave: Ada lost,
+    // and a profile head office never sent. The next start finds it by checksum, downloads
+    // the profiles again: Ada is back and the stranger is gone.
+    await agent.stop();
+    agents.length = 0;
+    const db = new Database(agent.databaseFile);
+    try {
+      db.prepare("DELETE FROM identifiers WHERE profile_id = 'p-1'").run();
+      db.prepare("DELETE FROM profiles WHERE id = 'p-1'").run();
+      db.prepare("DELETE FROM sync_rows WHERE collection = 'profiles' AND key = 'p-1'").run();
+      db.prepare("INSERT INTO profiles (id, first_name, updated_at) VALUES ('p-ghost', 'Ghost', '2026-01-01T00:00:00.000Z')").run();
+      db.prepare("INSERT INTO sync_rows (collection, key, version) VALUES ('profiles', 'p-ghost', 1)").run();
+    } finally {
+      db.close();
+    }
+    agent = await capturing();
+    await until(() => localFirstName(agent, 'p-1') === 'Ada', 'Ada downloaded again', 15_000);
+    await until(() => localFirstName(agent, 'p-ghost') === undefined, 'the stranger removed');
+    expect(diverged()).toBe(1);
   });
 
   it('a revoked device is cut off at once; an erased profile disappears from the store', async () => {

@@ -43,7 +43,7 @@ it('a device told "unavailable" at the handshake keeps its credential and connec
   });
   namespace.on('connection', (socket) => {
     socket.on('sync.pull', (_request: unknown, ack: (response: unknown) => void) => ack({ changesJson: Buffer.from('[]'), cursor: 0, hasMore: false, remaining: 0 }));
-    socket.on('sync.checksum', (request: { collection: string }, ack: (response: unknown) => void) => ack({ collection: request.collection, count: 0, versionSum: 0 }));
+    socket.on('sync.checksum', (request: { collection: string }, ack: (response: unknown) => void) => ack({ collection: request.collection, count: 0, versionSum: 0, upTo: 0 }));
   });
   await new Promise<void>((listening) => http!.listen(0, '127.0.0.1', listening));
   const address = http.address();

@@ -179,7 +179,11 @@ describe('sync server: head office to stores', () => {
     const profiles = [...held.values()].filter((c) => c.collection === 'profiles');
     const local = { count: profiles.length, versionSum: profiles.reduce((sum, c) => sum + c.version, 0) };
     const remote = await ask(socket, 'sync.checksum', { collection: 'profiles' });
-    expect(remote).toEqual({ collection: 'profiles', ...local });
+    expect(remote).toMatchObject({ collection: 'profiles', ...local });
+    // The sums cover the store's changes up to a version this device has pulled.
+    const upTo = (remote as { upTo: number }).upTo;
+    expect(upTo).toBeGreaterThanOrEqual(Math.max(...profiles.map((c) => c.version)));
+    expect(upTo).toBeLessThanOrEqual(cursor);
     expect(local.count).toBe(4);
     const rules = await ask(socket, 'sync.checksum', { collection: 'rules' });
     expect(rules).toMatchObject({ collection: 'rules', count: 1 });
