@@ -1,15 +1,18 @@
 /**
  * `sync.pull`: the device's store's changes (and the all-stores ones) after its cursor.
- * The store comes from the credential, so no request can read another store's changes.
+ * The store comes from the credential, so no request can read another store's changes; one
+ * that names a store is refused.
  */
 import { pullRequestSchema, type PullResponse, type SyncError } from '../../protocol/sync';
 import type { ChangeQuery, StorageOps } from '../storage/sync-storage';
 import { encodeChanges } from '../changes/encode-changes';
 import type { SyncContext } from '../sync-context';
 import type { DeviceSocket, PullProgress } from './device-socket';
-import { invalid } from './safe-handler';
+import { invalid, refuseNamedStore } from './safe-handler';
 
 export async function handlePull(context: SyncContext, socket: DeviceSocket, payload: unknown): Promise<PullResponse | SyncError> {
+  const named = refuseNamedStore(context, payload);
+  if (named) return named;
   const parsed = pullRequestSchema.safeParse(payload);
   if (!parsed.success) return invalid(context, `invalid sync.pull: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
   const { cursor, limit, collection } = parsed.data;

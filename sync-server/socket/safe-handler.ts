@@ -38,6 +38,17 @@ export function safeHandler<T>(
 }
 
 /** A validation failure's answer, counted. */
+/**
+ * A device reads its own store, the one its credential belongs to, and names none. A request
+ * that names one (its own or another's) is refused outright rather than quietly answered
+ * for the device's store: the device is broken or probing, and should hear so.
+ */
+export function refuseNamedStore(context: SyncContext, payload: unknown): SyncError | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  if (!('storeId' in payload) && !('store' in payload)) return undefined;
+  return invalid(context, 'a device reads only its own store, the one its credential belongs to: a request must not name a store');
+}
+
 export function invalid(context: SyncContext, message: string): SyncError {
   context.metrics.invalidMessages += 1;
   return { error: message };

@@ -134,17 +134,23 @@ describe('sync server: head office to stores', () => {
     await seedProfiles(test, 'B', 3);
     const socket = await connectDevice(test, a);
 
-    const forgedRequest = { cursor: 0, storeId: 'B', store: 'B' } as { cursor: number };
-    const forged = await pullPage(socket, forgedRequest);
-    if ('error' in forged) throw new Error(forged.error);
-    expect(forged.changes.map((c) => c.key).sort()).toEqual(['A-p1', 'A-p2']);
-    const checksum = await ask(socket, 'sync.checksum', { collection: 'profiles', storeId: 'B' } as { collection: 'profiles' });
+    // Asking for another store's data gets an error and nothing else.
+    for (const forgedRequest of [{ cursor: 0, storeId: 'B' }, { cursor: 0, store: 'B' }]) {
+      const forged = await pullPage(socket, forgedRequest as { cursor: number });
+      expect(forged).toEqual({ error: expect.stringContaining('a device reads only its own store') });
+    }
+    const forgedChecksum = await ask(socket, 'sync.checksum', { collection: 'profiles', storeId: 'B' } as { collection: 'profiles' });
+    expect(forgedChecksum).toEqual({ error: expect.stringContaining('a device reads only its own store') });
+    const own = await pullPage(socket, { cursor: 0 });
+    if ('error' in own) throw new Error(own.error);
+    expect(own.changes.map((c) => c.key).sort()).toEqual(['A-p1', 'A-p2']);
+    const checksum = await ask(socket, 'sync.checksum', { collection: 'profiles' });
     expect(checksum).toMatchObject({ collection: 'profiles', count: 2 });
     // An edit of a B profile pokes nobody in A.
     let poked = false;
     socket.on('sync.poke', () => (poked = true));
     await test.admin('PUT', '/api/profiles/B-p1', { tier: 'gold' });
-    const after = await pullPage(socket, { cursor: forged.cursor });
+    const after = await pullPage(socket, { cursor: own.cursor });
     expect(after).toMatchObject({ changes: [], hasMore: false });
     expect(poked).toBe(false);
   });
