@@ -69,7 +69,8 @@ export class StoreFiles {
    * hold shutdown for minutes. The connection, not the file's stream: the file may be read
    * whole while a slow store has not drained the answer yet.
    */
-  private readonly sending = new Map<Socket, string>();
+  /** Downloads in progress: the connection, and whose store file goes to which device. */
+  private readonly sending = new Map<Socket, { storeId: string; deviceId: string }>();
 
   constructor(private readonly deps: StoreFilesDeps) {
     mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
@@ -115,25 +116,36 @@ export class StoreFiles {
       const meta = this.metas.get(storeId);
       if (!meta) continue;
       this.drop(meta);
-      for (const [connection, sendingFor] of this.sending) if (sendingFor === storeId) connection.destroy();
+      for (const [connection, sendingTo] of this.sending) if (sendingTo.storeId === storeId) connection.destroy();
       if (!this.closed) this.build(storeId).catch((error: unknown) => this.deps.log.error({ storeId, error: (error as Error).message }, 'store file build failed'));
     }
   }
 
   /**
-   * A download's connection, cut if the server closes, or the file is invalidated, before
-   * the answer is through. Kept until the answer's 'close' (once all of it is handed to the
-   * system; a keep-alive connection then carries other requests).
+   * A download's connection, cut if the server closes, the file is invalidated, or the
+   * device is revoked, before the answer is through. Kept until the answer's 'close' (once
+   * all of it is handed to the system; a keep-alive connection then carries other requests).
    */
-  track(response: ServerResponse, storeId: string): void {
+  track(response: ServerResponse, storeId: string, deviceId: string): void {
     const connection = response.socket;
     if (!connection) return;
     if (this.closed) {
       connection.destroy();
       return;
     }
-    this.sending.set(connection, storeId);
+    this.sending.set(connection, { storeId, deviceId });
     response.once('close', () => this.sending.delete(connection));
+  }
+
+  /** A revoked device's downloads stop now, as its sockets do: its credential no longer entitles it to the file. */
+  cutDownloadsOf(deviceId: string): number {
+    let cut = 0;
+    for (const [connection, sendingTo] of this.sending) {
+      if (sendingTo.deviceId !== deviceId) continue;
+      connection.destroy();
+      cut += 1;
+    }
+    return cut;
   }
 
   get closing(): boolean {

@@ -304,6 +304,23 @@ describe('first sync from a store file', () => {
     expect(readdirSync(join(agent.databaseFile, '..')).filter((name) => name.includes('store-file'))).toEqual([]);
   });
 
+  it('revoking a device cuts its download in progress; another device of the store goes on', async () => {
+    // About 30 MiB, as above: a reader that pauses leaves most of it unsent.
+    server = await headOfficeWithFile(60_000);
+    const revoked = await pairDevice(server, 'store-big');
+    const kept = await pairDevice(server, 'store-big');
+    const [cut, whole] = await Promise.all([downloadAs(revoked), downloadAs(kept)]);
+    expect([cut.status, whole.status]).toEqual([200, 200]);
+    const reader = cut.body!.getReader();
+    await reader.read();
+
+    await ok(server.admin('POST', `/api/devices/${revoked.deviceId}/revoke`, undefined));
+    await expect((async () => {
+      for (;;) if ((await reader.read()).done) return;
+    })()).rejects.toThrow();
+    expect((await whole.arrayBuffer()).byteLength).toBe(Number(whole.headers.get('content-length')));
+  });
+
   it('a device gets only its own store\'s file; no credential, a wrong one or a revoked device gets nothing', async () => {
     server = await headOfficeWithFile(200);
     const big = await pairDevice(server, 'store-big');

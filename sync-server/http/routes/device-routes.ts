@@ -27,7 +27,8 @@ export function registerDeviceRoutes(app: FastifyInstance, { context, admin }: R
     const revokedNow = await context.storage.revokeDevice(deviceId, at);
     // Disconnect even when it was revoked already: a connection must never outlive a revocation.
     const disconnected = context.devices.revoke(deviceId);
-    context.log.warn({ deviceId, disconnected }, 'device revoked');
+    const downloadsCut = context.storeFiles.cutDownloadsOf(deviceId);
+    context.log.warn({ deviceId, disconnected, downloadsCut }, 'device revoked');
     return { deviceId, revokedAt: revokedNow ? at : device.revokedAt, disconnected };
   });
 }

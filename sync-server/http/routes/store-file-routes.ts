@@ -60,7 +60,7 @@ export function registerStoreFileRoutes(app: FastifyInstance, { context, admin }
     // 1 MiB reads rather than the default 64 KiB: half a GiB went over loopback in 0.9 s
     // instead of 1.4 s (scratch measurement, 2026-11-30), fewer syscalls on both ends.
     const stream = handle.createReadStream({ highWaterMark: FILE_CHUNK_BYTES });
-    context.storeFiles.track(reply.raw, device.storeId);
+    context.storeFiles.track(reply.raw, device.storeId, device.id);
     context.metrics.storeFilesServed += 1;
     request.log.info({ deviceId: device.id, storeId: device.storeId, version: meta.version, profiles: meta.profiles }, 'store file sent');
     return reply
