@@ -30,7 +30,7 @@ export const collectionDataSchemas = {
   profiles: profileSchema,
   rules: z.record(z.string(), z.unknown()),
   playlists: playlistSchema,
-  catalogue: z.array(productSchema),
+  catalogue: z.array(productSchema).min(1, 'a catalogue has at least one product'),
 } as const;
 
 export const changeSchema = z.discriminatedUnion('op', [

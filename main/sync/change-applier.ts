@@ -2,10 +2,9 @@
  * Applies head office's changes to the store's SQLite file. Each batch and the new cursor
  * commit in one transaction, so a crash mid-sync resumes exactly where it stopped.
  */
-import type { Collection } from '../../protocol/sync';
+import { collectionDataSchemas, type Collection } from '../../protocol/sync';
 import { playlistSchema, type Playlist } from '../../protocol/bridge';
-import { productSchema, type Product } from '../../protocol/kiosk';
-import { z } from 'zod';
+import type { Product } from '../../protocol/kiosk';
 import type { Db } from '../store/database';
 import type { ProfileStore } from '../store/profile-store';
 import { compileRuleSet, type CompiledRuleSet } from '../decisions/rule-set';
@@ -27,7 +26,6 @@ export interface ApplyResult {
   invalid: number;
 }
 
-const catalogueSchema = z.array(productSchema).min(1);
 
 export interface ChangeApplierOptions {
   /**
@@ -214,7 +212,7 @@ export class ChangeApplier {
         return true;
       }
       case 'catalogue': {
-        const products = catalogueSchema.safeParse(data);
+        const products = collectionDataSchemas.catalogue.safeParse(data);
         if (!products.success) {
           this.log.error({ key }, 'invalid catalogue from head office; keeping the current one');
           return false;

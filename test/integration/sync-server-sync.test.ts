@@ -7,6 +7,7 @@ import type { Change } from '../../protocol/sync';
 import {
   ask, connectDevice, nextPoke, pairDevice, profileBody, pullAll, pullPage, startTestServer, type TestServer,
 } from '../../sync-server/testing/test-server';
+import defaultRules from '../../main/decisions/default-rules.json';
 
 let test: TestServer | undefined;
 afterEach(async () => {
@@ -159,7 +160,7 @@ describe('sync server: head office to stores', () => {
     test = await startTestServer();
     const device = await pairDevice(test, 'S1');
     const ids = await seedProfiles(test, 'S1', 6);
-    await test.admin('PUT', '/api/rules', { rules: [{ id: 'welcome' }] });
+    expect((await test.admin('PUT', '/api/rules', defaultRules)).status).toBe(200);
     const socket = await connectDevice(test, device);
     const held = apply((await pullAll(socket)).changes);
     let cursor = Math.max(...[...held.values()].map((c) => c.version));
@@ -200,8 +201,15 @@ describe('sync server: head office to stores', () => {
     const a = await connectDevice(test, await pairDevice(test, 'A'));
     const b = await connectDevice(test, await pairDevice(test, 'B'));
     const pokes = Promise.all([nextPoke(a), nextPoke(b)]);
-    expect((await test.admin('PUT', '/api/rules', { version: 2, rules: [] })).status).toBe(200);
+    expect((await test.admin('PUT', '/api/rules', { ...defaultRules, version: 2 })).status).toBe(200);
     await pokes;
+    // Rule sets the agents would refuse are refused here, with the agents' own reason.
+    const noRules = await test.admin('PUT', '/api/rules', { policy: {}, rules: [] });
+    expect(noRules.status).toBe(400);
+    expect(noRules.body.error).toContain('invalid rule set');
+    const badCondition = await test.admin('PUT', '/api/rules', { ...defaultRules, rules: [{ ...defaultRules.rules[0]!, id: 'typo', when: 'visitCount >' }] });
+    expect(badCondition.status).toBe(400);
+    expect(badCondition.body.error).toContain('rule typo');
     const playlist = { id: 'morning', slides: [{ id: 's1', kind: 'text', title: 'Good morning', durationMs: 5000 }] };
     const badPlaylist = await test.admin('PUT', '/api/playlists/morning', { id: 'morning', slides: [] });
     expect(badPlaylist.status).toBe(400);
@@ -211,6 +219,9 @@ describe('sync server: head office to stores', () => {
     const catalogue = [{ sku: 'LAT', name: 'Latte', category: 'coffee', price: 320, modifiers: [] }];
     expect((await test.admin('PUT', '/api/catalogue', catalogue)).status).toBe(200);
     expect((await test.admin('PUT', '/api/catalogue', [{ sku: 'LAT', price: -1 }])).status).toBe(400);
+    const empty = await test.admin('PUT', '/api/catalogue', []);
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toContain('at least one product');
 
     for (const socket of [a, b]) {
       const { changes } = await pullAll(socket);

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { collectionDataSchemas } from '../../../protocol/sync';
+import { compileRuleSet, RuleSetError } from '../../../main/decisions/rule-set';
 import { publishChanges } from '../../changes/publish-changes';
 import { ALL_STORES } from '../../storage/sync-storage';
 import { HttpError } from '../http-error';
@@ -16,6 +17,14 @@ const playlistIdSchema = z.string().min(1).max(128);
 export function registerContentRoutes(app: FastifyInstance, { context, admin }: RouteKit): void {
   app.put('/api/rules', admin, async (request) => {
     const rules = parseWith(collectionDataSchemas.rules, request.body);
+    // The agents' own compiler: a rule set every store would refuse (and keep running on its
+    // old one, out of step with the checksum) is refused here, before any store sees it.
+    try {
+      compileRuleSet(rules);
+    } catch (error) {
+      if (error instanceof RuleSetError) throw new HttpError(400, error.message);
+      throw error;
+    }
     const version = await publishChanges(context, (_tx, changes) => changes.upsert(ALL_STORES, 'rules', 'default', rules));
     context.log.info({ version }, 'rule set published');
     return { collection: 'rules', key: 'default', version };
