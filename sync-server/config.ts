@@ -15,6 +15,11 @@ export interface SyncServerConfig {
     recentVisitDays?: number;
     /** How often visits past that window are expired (default hourly). */
     sweepIntervalMs?: number;
+    /**
+     * Every store of a region also holds the profiles whose home store is in that region
+     * (default false: a region's stores may be many, and each would hold them all).
+     */
+    homeRegion?: boolean;
   };
   pairing?: {
     /** How long a pairing code lives (default 15 minutes). */
@@ -51,7 +56,7 @@ export interface ResolvedSyncConfig {
   adminToken: string;
   host: string;
   port: number;
-  scope: { recentVisitDays: number; sweepIntervalMs: number };
+  scope: { recentVisitDays: number; sweepIntervalMs: number; homeRegion: boolean };
   pairing: { codeTtlMs: number; attemptsPerMinute: number };
   adminRequestsPerMinute: number;
   bodyLimitBytes: number;
@@ -77,6 +82,7 @@ export function resolveConfig(config: SyncServerConfig): ResolvedSyncConfig {
     scope: {
       recentVisitDays: config.scope?.recentVisitDays ?? 90,
       sweepIntervalMs: config.scope?.sweepIntervalMs ?? 60 * 60 * 1000,
+      homeRegion: config.scope?.homeRegion ?? false,
     },
     pairing: {
       codeTtlMs: config.pairing?.codeTtlMs ?? 15 * 60 * 1000,

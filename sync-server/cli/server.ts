@@ -8,6 +8,8 @@
  *                     kept in <data dir>/admin-token (0600) and printed once
  *   SYNC_TRUST_PROXY  "1" when behind a proxy that sets X-Forwarded-For
  *   SYNC_LOG_LEVEL    pino level (default info)
+ *   SYNC_SCOPE_RECENT_VISIT_DAYS  a store holds who visited it in this many days (default 90)
+ *   SYNC_SCOPE_HOME_REGION        "1": every store of a region holds the profiles homed in it
  */
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,10 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.SYNC_DATA_DIR ?? './data/sync');
   const port = process.env.SYNC_PORT ? Number(process.env.SYNC_PORT) : DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SYNC_PORT "${process.env.SYNC_PORT}" is not a port number`);
+  const recentVisitDays = process.env.SYNC_SCOPE_RECENT_VISIT_DAYS ? Number(process.env.SYNC_SCOPE_RECENT_VISIT_DAYS) : undefined;
+  if (recentVisitDays !== undefined && !(Number.isInteger(recentVisitDays) && recentVisitDays >= 1)) {
+    throw new Error(`SYNC_SCOPE_RECENT_VISIT_DAYS "${process.env.SYNC_SCOPE_RECENT_VISIT_DAYS}" is not a whole number of days (1 or more)`);
+  }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   let adminToken = process.env.SYNC_ADMIN_TOKEN;
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
     host: process.env.SYNC_HOST ?? '127.0.0.1',
     port,
     trustProxy: process.env.SYNC_TRUST_PROXY === '1',
+    scope: { ...(recentVisitDays !== undefined ? { recentVisitDays } : {}), homeRegion: process.env.SYNC_SCOPE_HOME_REGION === '1' },
     logger: log,
   });
 

@@ -171,6 +171,11 @@ export class ProfileWork {
     return wasAssigned || wasHome;
   }
 
+  /** Brings these profiles' stores in line with their scope facts (a store joined their home region, say). */
+  async rescope(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) if (await this.load(id)) this.markDirty(id, false);
+  }
+
   /** Forgets visits older than the scope window; their stores lose the profile unless held for another reason. */
   async expireVisits(): Promise<number> {
     const { tx, now, scope } = this.options;

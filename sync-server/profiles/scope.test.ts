@@ -10,6 +10,7 @@ describe('scope', () => {
     const stores = storesInScope(
       {
         homeStoreId: 'HOME',
+        homeRegionStoreIds: ['HOME', 'NEIGHBOUR'],
         assignedStoreIds: ['ASSIGNED'],
         visits: [
           { storeId: 'RECENT', lastVisitAt: daysAgo(3) },
@@ -23,9 +24,15 @@ describe('scope', () => {
     expect([...stores].sort()).toEqual(['ASSIGNED', 'EDGE', 'HOME', 'RECENT']);
   });
 
+  it('holds a profile in every store of its home region only when configured', () => {
+    const facts = { homeStoreId: 'LDN-1', homeRegionStoreIds: ['LDN-1', 'LDN-2', 'MAN-1'], assignedStoreIds: [], visits: [] };
+    expect([...storesInScope(facts, now, config)]).toEqual(['LDN-1']);
+    expect([...storesInScope(facts, now, { ...config, homeRegion: true })].sort()).toEqual(['LDN-1', 'LDN-2', 'MAN-1']);
+  });
+
   it('holds a profile nowhere without a reason', () => {
-    expect(storesInScope({ homeStoreId: null, assignedStoreIds: [], visits: [] }, now, config).size).toBe(0);
-    expect(storesInScope({ homeStoreId: null, assignedStoreIds: [], visits: [{ storeId: 'X', lastVisitAt: daysAgo(10) }] }, now, { recentVisitDays: 7 }).size).toBe(0);
+    expect(storesInScope({ homeStoreId: null, homeRegionStoreIds: [], assignedStoreIds: [], visits: [] }, now, config).size).toBe(0);
+    expect(storesInScope({ homeStoreId: null, homeRegionStoreIds: [], assignedStoreIds: [], visits: [{ storeId: 'X', lastVisitAt: daysAgo(10) }] }, now, { recentVisitDays: 7 }).size).toBe(0);
   });
 
   it('plans upserts for every store in scope when the record changed, tombstones for stores out of it', () => {

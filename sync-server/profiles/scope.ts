@@ -1,12 +1,15 @@
 /**
  * Which stores hold a profile. A store holds the people it serves: those whose home store
- * it is, those assigned to it at head office, and those who visited it in the last N days
- * (visits come from uploaded events). Everyone else's profile stays at head office.
+ * it is, those assigned to it at head office, those who visited it in the last N days
+ * (visits come from uploaded events), and, when configured, those whose home store is in
+ * its region. Everyone else's profile stays at head office.
  */
 import type { ScopeFacts } from '../storage/sync-storage';
 
 export interface ScopeConfig {
   recentVisitDays: number;
+  /** The other stores of the home store's region hold the profile too. */
+  homeRegion?: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -18,6 +21,7 @@ export function visitCutoff(now: Date, config: ScopeConfig): Date {
 export function storesInScope(facts: ScopeFacts, now: Date, config: ScopeConfig): Set<string> {
   const stores = new Set<string>(facts.assignedStoreIds);
   if (facts.homeStoreId !== null) stores.add(facts.homeStoreId);
+  if (config.homeRegion) for (const store of facts.homeRegionStoreIds) stores.add(store);
   const cutoff = visitCutoff(now, config).getTime();
   for (const visit of facts.visits) if (Date.parse(visit.lastVisitAt) >= cutoff) stores.add(visit.storeId);
   return stores;

@@ -351,7 +351,25 @@ class SqliteStatements implements Synchronous<StorageOps> {
     const visits = this.sql(
       'SELECT store_id AS storeId, last_visit_at AS lastVisitAt FROM store_visits WHERE profile_id = ? ORDER BY store_id',
     ).all(profileId) as ScopeFacts['visits'];
-    return { homeStoreId: home?.homeStoreId ?? null, assignedStoreIds: assigned.map((row) => row.storeId), visits };
+    const region = home?.homeStoreId
+      ? (this.sql(
+          'SELECT store.id AS storeId FROM stores home JOIN stores store ON store.region = home.region WHERE home.id = ? ORDER BY store.id',
+        ).all(home.homeStoreId) as Array<{ storeId: string }>)
+      : [];
+    return {
+      homeStoreId: home?.homeStoreId ?? null,
+      homeRegionStoreIds: region.map((row) => row.storeId),
+      assignedStoreIds: assigned.map((row) => row.storeId),
+      visits,
+    };
+  }
+
+  profilesHomedInRegion(region: string, afterId: string, limit: number): string[] {
+    return this.sql(
+      'SELECT profile.id FROM profiles profile JOIN stores home ON home.id = profile.home_store_id WHERE home.region = ? AND profile.id > ? ORDER BY profile.id LIMIT ?',
+    )
+      .pluck()
+      .all(region, afterId, limit) as string[];
   }
 
   expireVisitsBefore(cutoff: string): string[] {

@@ -70,6 +70,8 @@ export interface ProfileRecord {
 /** Why stores may hold a profile; the scope rule (profiles/scope.ts) decides from these. */
 export interface ScopeFacts {
   homeStoreId: string | null;
+  /** Every store in the home store's region, the home store included; none when it has no region. */
+  homeRegionStoreIds: string[];
   assignedStoreIds: string[];
   visits: Array<{ storeId: string; lastVisitAt: string }>;
 }
@@ -177,6 +179,8 @@ export interface StorageOps {
   /** Keeps the latest visit per (store, profile). */
   recordStoreVisit(storeId: string, profileId: string, at: string): Promise<void>;
   scopeFacts(profileId: string): Promise<ScopeFacts>;
+  /** Ids of the profiles whose home store is in the region, in id order, after `afterId`: a page of at most `limit`. */
+  profilesHomedInRegion(region: string, afterId: string, limit: number): Promise<string[]>;
   /** Profiles with a visit older than the cutoff; the visits themselves are deleted. */
   expireVisitsBefore(cutoff: string): Promise<string[]>;
 

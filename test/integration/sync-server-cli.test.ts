@@ -79,4 +79,22 @@ describe('sync server CLI', () => {
     expect(((await stores.json()) as { stores: Array<{ id: string }> }).stores.map((s) => s.id)).toEqual(['S1']);
     expect(await stop(second.child)).toBe(0);
   });
+
+  it('takes its scope from the environment, and refuses a scope setting that is not one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sync-cli-'));
+    dirs.push(dataDir);
+    await expect(startCli({ SYNC_DATA_DIR: dataDir, SYNC_PORT: '0', SYNC_SCOPE_RECENT_VISIT_DAYS: 'soon' })).rejects.toThrow('exited before listening (code 1)');
+
+    const token = 'cli-scope-token-0123456789abcdef';
+    const started = await startCli({ SYNC_DATA_DIR: dataDir, SYNC_PORT: '0', SYNC_ADMIN_TOKEN: token, SYNC_SCOPE_HOME_REGION: '1' });
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${started.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await admin('POST', '/api/stores', { id: 'LDN-1', name: 'London 1', region: 'UK' })).status).toBe(201);
+    expect((await admin('POST', '/api/stores', { id: 'LDN-2', name: 'London 2', region: 'UK' })).status).toBe(201);
+    const body = { firstName: 'Ada', consents: { greetPublic: true, personalisedOffers: true, tracking: true }, identifiers: [{ kind: 'loyalty', value: 'L-ada' }] };
+    expect((await admin('PUT', '/api/profiles/p-ada', body)).status).toBe(201);
+    const assigned = await admin('PUT', '/api/stores/LDN-1/profiles/p-ada', { home: true });
+    expect(((await assigned.json()) as { heldBy: string[] }).heldBy).toEqual(['LDN-1', 'LDN-2']);
+    expect(await stop(started.child)).toBe(0);
+  });
 });

@@ -232,6 +232,31 @@ describe('sync server: head office to stores', () => {
     }
   });
 
+  it('with scope.homeRegion, every store of a profile\'s home region holds it, a store joining the region included', async () => {
+    test = await startTestServer({ scope: { homeRegion: true } });
+    for (const [id, region] of [['LDN-1', 'UK'], ['LDN-2', 'UK'], ['PAR-1', 'FR']]) {
+      expect((await test.admin('POST', '/api/stores', { id, name: id, region })).status).toBe(201);
+    }
+    const ldn2 = await connectDevice(test, await pairDevice(test, 'LDN-2'));
+    const par1 = await connectDevice(test, await pairDevice(test, 'PAR-1'));
+    expect((await test.admin('PUT', '/api/profiles/p-uk', profileBody(1))).status).toBe(201);
+    expect((await test.admin('PUT', '/api/stores/LDN-1/profiles/p-uk', { home: true })).body).toMatchObject({ heldBy: ['LDN-1', 'LDN-2'] });
+    const profileKeys = (changes: Change[], op: Change['op'] = 'upsert') => changes.filter((c) => c.collection === 'profiles' && c.op === op).map((c) => c.key);
+    const london = await pullAll(ldn2);
+    expect(profileKeys(london.changes)).toEqual(['p-uk']);
+    expect(profileKeys((await pullAll(par1)).changes)).toEqual([]);
+
+    // A store opened later in the region gets the region's profiles at once.
+    const opened = await test.admin('POST', '/api/stores', { id: 'LDN-3', name: 'LDN-3', region: 'UK' });
+    expect(opened).toMatchObject({ status: 201, body: { regionProfiles: 1 } });
+    expect(profileKeys((await pullAll(await connectDevice(test, await pairDevice(test, 'LDN-3')))).changes)).toEqual(['p-uk']);
+
+    // Moving home to Paris takes the profile out of London's other stores (LDN-1 keeps its assignment).
+    expect((await test.admin('PUT', '/api/stores/PAR-1/profiles/p-uk', { home: true })).body).toMatchObject({ heldBy: ['LDN-1', 'PAR-1'] });
+    expect(profileKeys((await pullAll(ldn2, london.cursor)).changes, 'delete')).toEqual(['p-uk']);
+    expect(profileKeys((await pullAll(par1)).changes)).toEqual(['p-uk']);
+  });
+
   it('revokes a device: the socket hears device.revoked, is disconnected, and cannot come back', async () => {
     test = await startTestServer();
     const device = await pairDevice(test, 'S1');
