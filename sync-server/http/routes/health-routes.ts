@@ -5,7 +5,10 @@ import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../../metrics/prometh
 import type { RouteKit } from '../build-http-app';
 
 export function registerHealthRoutes(app: FastifyInstance, { context, admin }: RouteKit): void {
-  app.get('/healthz', async () => ({ ok: true }));
+  // Not ok while shutting down, so a load balancer stops sending work before the sockets
+  // close. It does not touch the database: behind a large group commit it would answer late
+  // and a busy head office would look dead.
+  app.get('/healthz', async (_request, reply) => (context.isClosing() ? reply.code(503).send({ ok: false, reason: 'shutting down' }) : { ok: true }));
 
   app.get('/metrics', admin, async (_request, reply) => {
     const statuses = await deviceStatuses(context.storage, context.devices, context.cursors);
