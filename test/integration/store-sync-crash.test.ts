@@ -98,11 +98,18 @@ describe('crashes during upload', () => {
     await server.start();
     await until(() => count(hqDb, 'SELECT count(*) AS n FROM events') > 0, 'upload under way', 20_000);
     await server.kill9();
+    // The kill landed in the middle: head office had part of the outbox, the store still had unacked events.
+    const storedAtServerKill = count(hqDb, 'SELECT count(*) AS n FROM events');
+    expect(storedAtServerKill).toBeLessThan(EVENTS);
+    expect(count(storeDb, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')).toBeGreaterThan(0);
     await server.start();
     // Then the agent is killed in the middle of its upload.
-    await until(() => count(hqDb, 'SELECT count(*) AS n FROM events') > 200, 'upload resumed', 20_000);
+    await until(() => count(hqDb, 'SELECT count(*) AS n FROM events') > storedAtServerKill, 'upload resumed', 20_000);
     agent.child.kill('SIGKILL');
     await new Promise((done) => agent!.child.once('exit', done));
+    // Again in the middle: events still pending at the store when it died.
+    expect(count(storeDb, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')).toBeGreaterThan(0);
+    expect(count(hqDb, 'SELECT count(*) AS n FROM events')).toBeLessThan(EVENTS);
     agent = await spawnAgentProcess({ ...config, sync: { serverUrl: server.url, uploadBatch: 20 } });
 
     await until(() => count(storeDb, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL') === 0, 'everything uploaded', 60_000);
