@@ -17,6 +17,19 @@ export const purchaseSummarySchema = z.object({
 });
 export type PurchaseSummary = z.infer<typeof purchaseSummarySchema>;
 
+/** Rules a profile remembers a greeting for: more than any store's rule set holds. */
+export const MAX_REMEMBERED_GREETINGS = 32;
+
+/**
+ * When each rule last greeted the person on a screen, in whichever store: head office merges
+ * the stores' "Promotion Viewed" events, so a rule's cooldown and daily cap hold across
+ * stores, not only within the one that greeted. Newest first.
+ */
+export const rememberedGreetingsSchema = z
+  .array(z.object({ ruleId: z.string().min(1).max(64), shownAt: z.iso.datetime({ offset: true }) }))
+  .max(MAX_REMEMBERED_GREETINGS);
+export type RememberedGreeting = z.infer<typeof rememberedGreetingsSchema>[number];
+
 export const profileSchema = z.object({
   id: z.string().min(1).max(64),
   firstName: z.string().min(1).max(80),
@@ -31,6 +44,7 @@ export const profileSchema = z.object({
   /** For counter staff: "peanuts", "lactose". Never shown on a public screen. */
   allergies: z.array(z.string().min(1).max(60)).max(20).default([]),
   preferences: z.array(z.string().min(1).max(60)).max(20).default([]),
+  greetings: rememberedGreetingsSchema.default([]),
   consents: z.object({
     greetPublic: z.boolean().default(false),
     personalisedOffers: z.boolean().default(false),

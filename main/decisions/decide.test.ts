@@ -31,6 +31,7 @@ function person(overrides: Partial<StoredProfile> = {}): StoredProfile {
     allergies: [],
     preferences: [],
     consents: { greetPublic: true, personalisedOffers: true, tracking: true },
+    greetings: [],
     ...overrides,
   };
 }
@@ -247,6 +248,35 @@ describe('Decider', () => {
     // another person is not capped by Maya's greeting
     const other = d.decide({ profile: person({ id: 'p-2' }), screenId: 'entrance', visitId: newVisit(), recognisedBy: 'beacon', at: NOW });
     expect(other.ruleId).toBe('daily');
+  });
+
+  it('counts another store\'s greeting, as head office remembers it, in the daily cap and the cooldown, once', () => {
+    const d = decider({
+      policy: {},
+      rules: [
+        { id: 'daily', when: 'true', greeting: 'daily', caps: { perDay: 2 } },
+        { id: 'cool', when: 'true', greeting: 'cool', cooldownMinutes: 60 },
+        { id: 'fallback', when: 'true', greeting: 'fallback' },
+      ],
+    });
+    const ago = (ms: number): string => new Date(NOW.getTime() - ms).toISOString();
+    const decideFor = (greetings: StoredProfile['greetings'], at = NOW): Decision =>
+      d.decide({ profile: person({ greetings }), screenId: 'entrance', visitId: newVisit(), recognisedBy: 'beacon', at });
+    // Shown elsewhere within the window: one of the two a day is used, and it counts as one.
+    expect(decideFor([{ ruleId: 'daily', shownAt: ago(3_600_000) }]).ruleId).toBe('daily');
+    // The greeting given here comes back from head office as the newest on the profile: it is
+    // not counted twice, so a second one here is still allowed, and a third is capped.
+    expect(decideFor([{ ruleId: 'daily', shownAt: NOW.toISOString() }], new Date(NOW.getTime() + 60_000))).toMatchObject({ ruleId: 'daily' });
+    expect(decideFor([{ ruleId: 'daily', shownAt: NOW.toISOString() }], new Date(NOW.getTime() + 120_000))).toMatchObject({
+      ruleId: 'cool',
+      checks: [{ ruleId: 'daily', result: 'capped' }],
+    });
+    // The cooldown runs from the newest greeting, here or elsewhere.
+    const cooled = decider({ policy: {}, rules: [{ id: 'cool', when: 'true', greeting: 'cool', cooldownMinutes: 60 }, { id: 'fallback', when: 'true', greeting: 'fallback' }] });
+    const coolFor = (shownAgo: number): Decision =>
+      cooled.decide({ profile: person({ id: 'p-9', greetings: [{ ruleId: 'cool', shownAt: ago(shownAgo) }] }), screenId: 'entrance', visitId: newVisit(), recognisedBy: 'beacon', at: NOW });
+    expect(coolFor(30 * 60_000)).toMatchObject({ ruleId: 'fallback', checks: [{ ruleId: 'cool', result: 'cooldown' }] });
+    expect(coolFor(61 * 60_000).ruleId).toBe('cool');
   });
 
   it('the birthday rule is capped to once a day across visits', () => {

@@ -110,12 +110,21 @@ export class Decider {
       return 'condition-error';
     }
     if (rule.caps.perVisit !== undefined && this.ledger.ruleThisVisit(input.visitId, rule.id) >= rule.caps.perVisit) return 'capped';
-    if (rule.caps.perDay !== undefined && this.ledger.ruleSince(profileId, rule.id, new Date(input.at.getTime() - DAY_MS)) >= rule.caps.perDay) {
-      return 'capped';
+    // Another store's greeting, as head office remembers it on the profile: only the newest
+    // per rule is known, and it may be this store's own coming back, so it counts as one
+    // greeting at most (never added to the ledger's count, which would count ours twice).
+    const elsewhere = input.profile?.greetings.find((g) => g.ruleId === rule.id);
+    const elsewhereAt = elsewhere ? Date.parse(elsewhere.shownAt) : undefined;
+    if (rule.caps.perDay !== undefined) {
+      const dayAgo = input.at.getTime() - DAY_MS;
+      const here = this.ledger.ruleSince(profileId, rule.id, new Date(dayAgo));
+      const anywhere = Math.max(here, elsewhereAt !== undefined && elsewhereAt >= dayAgo ? 1 : 0);
+      if (anywhere >= rule.caps.perDay) return 'capped';
     }
     if (rule.cooldownMinutes > 0) {
-      const last = this.ledger.lastGreeted(profileId, rule.id);
-      if (last && input.at.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) return 'cooldown';
+      const local = this.ledger.lastGreeted(profileId, rule.id)?.getTime();
+      const last = Math.max(local ?? -Infinity, elsewhereAt ?? -Infinity);
+      if (Number.isFinite(last) && input.at.getTime() - last < rule.cooldownMinutes * 60_000) return 'cooldown';
     }
     return 'matched';
   }

@@ -73,7 +73,19 @@ describe('ProfileStore', () => {
       allergies: [],
       preferences: [],
       consents: { greetPublic: true, personalisedOffers: false, tracking: true },
+      greetings: [],
     });
+  });
+
+  it('keeps the greetings head office remembers for the profile, newest first', () => {
+    const greetings = [
+      { ruleId: 'birthday', shownAt: '2026-01-10T08:16:00.000Z' },
+      { ruleId: 'welcome-back', shownAt: '2025-12-01T10:00:00.000Z' },
+    ];
+    store.replaceFromHeadOffice({ ...profile(), greetings });
+    expect(store.findById('p-1')?.greetings).toEqual(greetings);
+    store.replaceFromHeadOffice({ ...profile(), greetings: [] });
+    expect(store.findById('p-1')?.greetings).toEqual([]);
   });
 
   it('does not find by a value of another kind, or an unknown value', () => {
@@ -107,6 +119,7 @@ describe('ProfileStore', () => {
       allergies: [],
       preferences: [],
       consents: { greetPublic: false, personalisedOffers: false, tracking: false },
+      greetings: [],
     });
   });
 

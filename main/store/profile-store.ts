@@ -3,9 +3,9 @@
  * writes for imports, enrolments and head office's changes.
  */
 import type { Identifier, IdentifierKind } from '../../protocol/identifiers';
-import type { Profile, PurchaseSummary } from '../../protocol/profile';
+import type { Profile, PurchaseSummary, RememberedGreeting } from '../../protocol/profile';
 import type { Db } from './database';
-import { profileWrite, type ProfileRecord, type ProfileValues, type ProfileWrite } from './profile-write';
+import { PROFILE_ID_INDEX, profileWrite, type ProfileRecord, type ProfileValues, type ProfileWrite } from './profile-write';
 
 export type { ProfileRecord } from './profile-write';
 
@@ -25,6 +25,8 @@ export interface StoredProfile {
   allergies: string[];
   preferences: string[];
   consents: { greetPublic: boolean; personalisedOffers: boolean; tracking: boolean };
+  /** Greetings in any store, as head office merged them (newest first); this store's own are in the ledger. */
+  greetings: RememberedGreeting[];
 }
 
 interface ProfileRow {
@@ -44,11 +46,12 @@ interface ProfileRow {
   consent_greet_public: number;
   consent_personalised_offers: number;
   consent_tracking: number;
+  greetings: string | null;
 }
 
 const PROFILE_COLUMNS = `p.id, p.first_name, p.last_name, p.birthday, p.member_since, p.tier, p.points,
   p.last_visit_at, p.previous_visit_at, p.visit_count, p.purchase_summary, p.allergies, p.preferences, p.consent_greet_public,
-  p.consent_personalised_offers, p.consent_tracking`;
+  p.consent_personalised_offers, p.consent_tracking, p.greetings`;
 
 function fromRow(row: ProfileRow): StoredProfile {
   return {
@@ -70,6 +73,7 @@ function fromRow(row: ProfileRow): StoredProfile {
       personalisedOffers: row.consent_personalised_offers === 1,
       tracking: row.consent_tracking === 1,
     },
+    greetings: row.greetings ? (JSON.parse(row.greetings) as RememberedGreeting[]) : [],
   };
 }
 
@@ -117,12 +121,12 @@ export class ProfileStore {
     this.insertProfile = db.prepare<ProfileValues>(`
       INSERT INTO profiles (first_name, last_name, birthday, member_since, tier, points, last_visit_at, visit_count,
         purchase_summary, allergies, preferences, consent_greet_public, consent_personalised_offers, consent_tracking,
-        updated_at, id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        greetings, updated_at, id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.updateProfile = db.prepare<ProfileValues>(`
       UPDATE profiles SET first_name = ?, last_name = ?, birthday = ?, member_since = ?, tier = ?, points = ?,
         last_visit_at = ?, visit_count = ?, purchase_summary = ?, allergies = ?, preferences = ?,
-        consent_greet_public = ?, consent_personalised_offers = ?, consent_tracking = ?, updated_at = ?
+        consent_greet_public = ?, consent_personalised_offers = ?, consent_tracking = ?, greetings = ?, updated_at = ?
       WHERE id = ?`);
     this.indexName = db.prepare<[number | bigint, string]>('INSERT INTO profile_names (rowid, names) VALUES (?, ?)');
     this.reindexName = db.prepare<[string, number]>('UPDATE profile_names SET names = ? WHERE rowid = ?');
@@ -192,7 +196,7 @@ export class ProfileStore {
    * one of a first sync) has no identifiers to clear and no old name to replace.
    */
   private writeRow({ values, identifiers }: ProfileWrite, claim: boolean): void {
-    const id = values[15];
+    const id = values[PROFILE_ID_INDEX];
     const names = `${values[0]} ${values[1] ?? ''}`;
     const existing = this.current.get(id);
     if (existing) {

@@ -15,7 +15,7 @@ describe('checkPage', () => {
       version: 7,
       key: 'p-1',
       profile: {
-        values: ['Ana', 'Lima', null, null, null, 10, null, 2, null, null, null, 1, 0, 1, AT, 'p-1'],
+        values: ['Ana', 'Lima', null, null, null, 10, null, 2, null, null, null, 1, 0, 1, null, AT, 'p-1'],
         identifiers: [{ kind: 'email', value: 'ana@example.com' }],
       },
     });

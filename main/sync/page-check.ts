@@ -45,7 +45,7 @@ export function versionOfChecked(checked: CheckedChange): number | undefined {
  * Checked changes as one flat array of strings and numbers, for the trip from the worker:
  * a structured clone of a page of small objects cost the writing thread 4–6 µs a profile to
  * rebuild, the same values flat 1.5–2.4 µs. Layout per change, by its first element:
- * 0 (profile): version, key, the 16 ProfileValues, n, then n × (kind, value);
+ * 0 (profile): version, key, the 17 ProfileValues, n, then n × (kind, value);
  * 1 (change): the Change object; 2 (invalid): key, reason.
  */
 export type PackedChanges = unknown[];
@@ -53,7 +53,7 @@ export type PackedChanges = unknown[];
 const PROFILE = 0;
 const CHANGE = 1;
 const INVALID = 2;
-const VALUES = 16;
+const VALUES = 17;
 
 export function packChecked(checked: readonly CheckedChange[]): PackedChanges {
   const packed: unknown[] = [];

@@ -74,6 +74,25 @@ describe('applying events to the unified profile', () => {
     expect(applyProfileEvent(edited, link, context(15)).addIdentifier).toEqual({ kind: 'loyalty', value: 'L1' });
   });
 
+  it('remembers the newest greeting per rule from any store, whatever order the uploads arrive in', () => {
+    const greeted = (ruleId: string): ProfileEvent => ({ type: 'greeted', userId: 'p1', ruleId });
+    let profile = enrolled();
+    let outcome = applyProfileEvent(profile, greeted('birthday'), context(10, 'S1'));
+    expect(outcome.changed).toBe(true);
+    profile = outcome.profile!;
+    profile = applyProfileEvent(profile, greeted('welcome'), context(20, 'S2')).profile!;
+    expect(profile.fields.greetings).toEqual([
+      { ruleId: 'welcome', shownAt: at(20).toISOString() },
+      { ruleId: 'birthday', shownAt: at(20 - 10).toISOString() },
+    ]);
+    // A store that was offline uploads an older birthday greeting late: nothing moves back.
+    outcome = applyProfileEvent(profile, greeted('birthday'), context(5, 'S3'));
+    expect(outcome.changed).toBe(false);
+    expect(outcome.profile!.fields.greetings).toEqual(profile.fields.greetings);
+    profile = applyProfileEvent(profile, greeted('birthday'), context(30, 'S2')).profile!;
+    expect(profile.fields.greetings.map((g) => [g.ruleId, g.shownAt])).toEqual([['birthday', at(30).toISOString()], ['welcome', at(20).toISOString()]]);
+  });
+
   it('never lets an older event overwrite a newer admin edit', () => {
     const adminClock = encodeHlc({ wall: at(20).getTime(), counter: 0, node: 'head-office' });
     const edited = applyPatch(enrolled(), { firstName: 'Mia', points: 500, consents: { tracking: false } }, adminClock);

@@ -8,6 +8,7 @@ import { blankProfile, type CentralProfile } from './central-profile';
 import { lwwDelta, lwwSet, isNewerThanField } from './field-clocks';
 import type { EnrolledFields, ProfileEvent } from './profile-event';
 import { addOrder } from './purchase-summary';
+import { rememberGreeting } from './remembered-greetings';
 
 export interface EventContext {
   /** The event's encoded HLC (event-clock.ts). */
@@ -69,6 +70,17 @@ export function applyProfileEvent(current: CentralProfile | undefined, event: Pr
         }) || changed;
       break;
     }
+    case 'greeted':
+      // A delta: greetings from every store are all kept (the newest per rule); a later admin
+      // set of the list (clearing it, say) outranks the greetings before it.
+      changed = lwwDelta(profile.clocks, 'greetings', clock, () => {
+        // A profile stored before greetings were remembered has none in its fields yet.
+        const next = rememberGreeting(profile.fields.greetings ?? [], event.ruleId, context.timestamp);
+        if (next === profile.fields.greetings) return false;
+        profile.fields.greetings = next;
+        return true;
+      });
+      break;
     case 'order': {
       const points = Math.floor(event.total);
       changed = lwwDelta(profile.clocks, 'points', clock, () => {

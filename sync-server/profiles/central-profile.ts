@@ -51,6 +51,7 @@ export function blankProfile(id: string, at: Date): CentralProfile {
       visitCount: 0,
       allergies: [],
       preferences: [],
+      greetings: [],
       consents: { greetPublic: false, personalisedOffers: false, tracking: false },
     },
     clocks: {},

@@ -20,7 +20,7 @@ import type { FieldClocks } from '../storage/sync-storage';
 export const CLOCKED_FIELDS = [
   'firstName', 'lastName', 'birthday', 'memberSince', 'tier', 'points', 'lastVisitAt', 'visitCount',
   'purchaseSummary', 'allergies', 'preferences', 'consents.greetPublic', 'consents.personalisedOffers',
-  'consents.tracking', 'identifiers',
+  'consents.tracking', 'identifiers', 'greetings',
 ] as const;
 export type ClockedField = (typeof CLOCKED_FIELDS)[number];
 

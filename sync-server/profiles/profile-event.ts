@@ -13,7 +13,8 @@ export type ProfileEvent =
   | { type: 'enrolled'; userId: string; fields: EnrolledFields }
   | { type: 'linked'; userId: string; identifier: Identifier; anonymousId: string | null }
   | { type: 'recognized'; userId: string; newVisit: boolean }
-  | { type: 'order'; userId: string; total: number; items: OrderItem[] };
+  | { type: 'order'; userId: string; total: number; items: OrderItem[] }
+  | { type: 'greeted'; userId: string; ruleId: string };
 
 export type EnrolledFields = Pick<ProfileFields, 'firstName' | 'lastName' | 'birthday' | 'memberSince' | 'consents'>;
 
@@ -54,6 +55,12 @@ const orderProperties = z.object({
     )
     .max(200)
     .default([]),
+});
+
+/** Segment's Promotion Viewed, as the agent sends it for a greeting on screen (main/recognition/recognizer.ts). */
+const promotionViewedProperties = z.object({
+  promotion_id: z.string().min(1).max(64),
+  creative: z.string().max(40).optional(),
 });
 
 const describe = (error: z.ZodError): string =>
@@ -103,6 +110,13 @@ export function readProfileEvent(event: TrackEvent): ProfileEvent | null | { err
       if (userId === undefined) return null; // a walk-in: on record, but nobody's profile
       const items = parsed.data.products.map((p) => ({ sku: p.sku, name: p.name ?? p.sku, quantity: p.quantity }));
       return { type: 'order', userId, total: parsed.data.total, items };
+    }
+    case EVENT_NAMES.promotionViewed: {
+      const parsed = promotionViewedProperties.safeParse(event.properties);
+      if (!parsed.success) return { error: describe(parsed.error) };
+      // Someone without tracking consent is greeted under an anonymous id: nothing to remember it on.
+      if (userId === undefined || parsed.data.creative !== 'greeting') return null;
+      return { type: 'greeted', userId, ruleId: parsed.data.promotion_id };
     }
     default:
       return null;

@@ -10,7 +10,8 @@ import { parseAgentConfig } from '../../main/config/agent-config';
 import { createLogger } from '../../main/log/logger';
 import { seedHeadOffice } from '../helpers/seeded-head-office';
 import { startTestServer, type TestServer } from '../../sync-server/testing/test-server';
-import { until } from '../helpers/wait-for';
+import { nextEvent, until } from '../helpers/wait-for';
+import type { Decision } from '../../main/decisions/decide';
 import { tempDirs } from '../helpers/temp-dirs';
 import type { SearchHit } from '../../protocol/kiosk';
 import { pino } from 'pino';
@@ -228,6 +229,42 @@ describe('store agents with head office', () => {
     // 2 × 3.50 = 7.00: 7 points, computed at head office and sent to store B.
     await until(() => pointsIn(b) === 7, 'store B sees the points earned in store A', 10_000);
     await until(() => a.status().outboxPending === 0, 'store A uploaded its outbox');
+  });
+
+  it('a greeting shown in store A counts in store B: the rule\'s cooldown holds across stores', async () => {
+    server = await startTestServer();
+    await addStore('store-a');
+    await addStore('store-b');
+    const hello = { id: 'hello', when: 'true', greeting: 'Hello, {{firstName}}!', cooldownMinutes: 1440 };
+    await ok(server.admin('PUT', '/api/rules', { policy: { maxGreetingsPerVisit: 1 }, rules: [hello] }));
+    await addProfile('p-maya', 'Maya', '2001234567893', ['store-a', 'store-b']);
+    const a = await startStoreAgent('store-a', await pairingCode('store-a'));
+    const b = await startStoreAgent('store-b', await pairingCode('store-b'));
+    await Promise.all([online(a), online(b)]);
+    await until(() => localFirstName(a, 'p-maya') === 'Maya' && localFirstName(b, 'p-maya') === 'Maya', 'both stores have Maya');
+
+    const greeted = nextEvent<Decision>(a.onDecision, (d) => d.outcome === 'greet');
+    expect(await a.bridge.handle('scan.submit', { screenId: 'entrance', code: '2001234567893', source: 'keyboard-wedge' })).toMatchObject({ decided: true });
+    const decision = await greeted;
+    expect(decision).toMatchObject({ ruleId: 'hello', profileId: 'p-maya' });
+    expect(await a.bridge.handle('greeting.shown', { screenId: 'entrance', decisionId: decision.decisionId })).toEqual({ recorded: true });
+
+    // Head office remembers it on Maya's profile, and store B receives that.
+    const remembered = (agent: Agent): string | null => {
+      const db = new Database(agent.databaseFile, { readonly: true });
+      try {
+        return db.prepare<[string], { greetings: string | null }>('SELECT greetings FROM profiles WHERE id = ?').get('p-maya')?.greetings ?? null;
+      } finally {
+        db.close();
+      }
+    };
+    await until(() => remembered(b)?.includes('"ruleId":"hello"') === true, 'store B knows Maya was greeted in store A', 10_000);
+    const golden = (await ok(server.admin('GET', '/api/profiles/p-maya'))) as { profile: { greetings: Array<{ ruleId: string }> } };
+    expect(golden.profile.greetings.map((g) => g.ruleId)).toEqual(['hello']);
+
+    const inB = nextEvent<Decision>(b.onDecision, () => true);
+    await b.bridge.handle('scan.submit', { screenId: 'entrance', code: '2001234567893', source: 'keyboard-wedge' });
+    expect(await inB).toMatchObject({ outcome: 'none', checks: [{ ruleId: 'hello', result: 'cooldown' }] });
   });
 
   it('records while head office is down and uploads every event exactly once when it returns', async () => {

@@ -17,6 +17,7 @@ import outboxRejections from './012-outbox-rejections';
 import previousVisit from './013-previous-visit';
 import namePrefixIndex from './014-name-prefix-index';
 import searchKeptByStore from './015-search-kept-by-store';
+import rememberedGreetings from './016-remembered-greetings';
 
 export interface Migration {
   version: number;
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'previous-visit', sql: previousVisit },
   { version: 14, name: 'name-prefix-index', sql: namePrefixIndex },
   { version: 15, name: 'search-kept-by-store', sql: searchKeptByStore },
+  { version: 16, name: 'remembered-greetings', sql: rememberedGreetings },
 ];
