@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { identifierSchema } from '../../protocol/identifiers';
-import { profileSchema, purchaseSummarySchema } from '../../protocol/profile';
+import { profileSchema, purchaseSummarySchema, rememberedGreetingsSchema } from '../../protocol/profile';
 import type { CentralProfile } from './central-profile';
 import { lwwSet } from './field-clocks';
 
@@ -27,6 +27,8 @@ export const profilePatchSchema = z
     purchaseSummary: purchaseSummarySchema.nullable().optional(),
     allergies: shape.allergies.unwrap().optional(),
     preferences: shape.preferences.unwrap().optional(),
+    /** Usually `[]`: forgets greetings remembered by mistake, so the rules may greet again everywhere. */
+    greetings: rememberedGreetingsSchema.optional(),
     consents: z
       .object({ greetPublic: z.boolean().optional(), personalisedOffers: z.boolean().optional(), tracking: z.boolean().optional() })
       .strict()
@@ -63,6 +65,10 @@ export function applyPatch(current: CentralProfile, patch: ProfilePatch, clock: 
   }
   if (patch.allergies !== undefined) lwwSet(clocks, 'allergies', clock, () => (fields.allergies = patch.allergies as string[]));
   if (patch.preferences !== undefined) lwwSet(clocks, 'preferences', clock, () => (fields.preferences = patch.preferences as string[]));
+  if (patch.greetings !== undefined) {
+    const greetings = [...patch.greetings].sort((a, b) => Date.parse(b.shownAt) - Date.parse(a.shownAt));
+    lwwSet(clocks, 'greetings', clock, () => (fields.greetings = greetings));
+  }
   for (const purpose of CONSENT_PURPOSES) {
     const value = patch.consents?.[purpose];
     if (value !== undefined) lwwSet(clocks, `consents.${purpose}`, clock, () => (fields.consents[purpose] = value));

@@ -116,4 +116,13 @@ describe('admin patch', () => {
     expect(patched.fields.tier).toBeUndefined();
     expect(patched.clocks).toEqual({ tier: clock, allergies: clock, 'consents.greetPublic': clock });
   });
+
+  it('clears remembered greetings; a greeting older than the edit stays forgotten, a newer one counts', () => {
+    const greeted: ProfileEvent = { type: 'greeted', userId: 'p1', ruleId: 'birthday' };
+    const remembered = applyProfileEvent(enrolled(), greeted, context(10)).profile!;
+    const cleared = applyPatch(remembered, { greetings: [] }, encodeHlc({ wall: at(40).getTime(), counter: 0, node: 'head-office' }));
+    expect(cleared.fields.greetings).toEqual([]);
+    expect(applyProfileEvent(cleared, greeted, context(30)).changed).toBe(false);
+    expect(applyProfileEvent(cleared, greeted, context(50)).profile!.fields.greetings).toEqual([{ ruleId: 'birthday', shownAt: at(50).toISOString() }]);
+  });
 });

@@ -71,8 +71,8 @@ export function applyProfileEvent(current: CentralProfile | undefined, event: Pr
       break;
     }
     case 'greeted':
-      // A delta: greetings from every store are all kept (the newest per rule); a later admin
-      // set of the list (clearing it, say) outranks the greetings before it.
+      // A delta: greetings from every store are all kept (the newest per rule); an admin's
+      // edit of the list (clearing it, admin-patch.ts) outranks the greetings before it.
       changed = lwwDelta(profile.clocks, 'greetings', clock, () => {
         // A profile stored before greetings were remembered has none in its fields yet.
         const next = rememberGreeting(profile.fields.greetings ?? [], event.ruleId, context.timestamp);
