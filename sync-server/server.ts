@@ -18,6 +18,7 @@ import { InFlight } from './lifecycle/in-flight';
 import { SyncMetrics } from './metrics/sync-metrics';
 import { PairingService } from './pairing/pairing-service';
 import { withProfileWork } from './profiles/with-profile-work';
+import { RegionRescopes } from './profiles/region-rescopes';
 import { loadOrCreateSecretFile } from './secrets/secret-file';
 import { ConnectedDevices } from './socket/connected-devices';
 import { setupDeviceNamespace } from './socket/device-namespace';
@@ -34,6 +35,8 @@ export interface SyncServer {
   url: string;
   port: number;
   io: SyncIoServer;
+  /** Regions' profiles being brought in line with scope.homeRegion in the background; `idle()` waits for it. */
+  regionRescopes: RegionRescopes;
   /** Graceful: refuses new work, finishes in-flight uploads, closes sockets, then the database. */
   close(): Promise<void>;
 }
@@ -80,6 +83,14 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
       onBuilt: () => {
         metrics.storeFilesBuilt += 1;
       },
+    }),
+    regionRescopes: new RegionRescopes({
+      storage,
+      log,
+      homeRegion: config.scope.homeRegion,
+      now: config.now,
+      isClosing: () => closing,
+      withWork: (run) => withProfileWork(context, run),
     }),
     poke,
     isClosing: () => closing,
@@ -130,6 +141,7 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
   cursorFlush.unref();
 
   context.storeFiles.start();
+  await context.regionRescopes.start();
   log.info({ url, dataDir: config.dataDir }, 'sync server listening');
 
   let closed: Promise<void> | undefined;
@@ -151,6 +163,7 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
       await io.close();
       await app.close();
       await context.inFlight.drain();
+      await context.regionRescopes.close();
       await storeFilesClosed;
       clearInterval(cursorFlush);
       await flushCursors();
@@ -160,5 +173,5 @@ export async function startSyncServer(input: SyncServerConfig): Promise<SyncServ
     return closed;
   };
 
-  return { url, port, io, close };
+  return { url, port, io, regionRescopes: context.regionRescopes, close };
 }

@@ -11,6 +11,7 @@ import type { SyncStorage } from './storage/sync-storage';
 import type { GroupCommit } from './events/group-commit';
 import type { DeviceCursors } from './devices/device-cursors';
 import type { StoreFiles } from './store-files/store-files';
+import type { RegionRescopes } from './profiles/region-rescopes';
 
 export interface SyncContext {
   config: ResolvedSyncConfig;
@@ -27,6 +28,8 @@ export interface SyncContext {
   uploads: GroupCommit;
   /** Per-store database files for a fast first sync. */
   storeFiles: StoreFiles;
+  /** Regions' profiles brought in line with scope.homeRegion, in the background. */
+  regionRescopes: RegionRescopes;
   /** Tells stores to pull; call only after the transaction that wrote the changes committed. */
   poke(pokes: Pokes): void;
   /** True once shutdown began: no new uploads or connections. */

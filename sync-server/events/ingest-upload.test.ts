@@ -75,7 +75,7 @@ describe('ingestUpload', () => {
     const storage = faultyStorage(temp.storage);
     const metrics = new SyncMetrics();
     const poke = (): void => undefined;
-    const context: Omit<SyncContext, 'pairing' | 'devices' | 'storeFiles'> = {
+    const context: Omit<SyncContext, 'pairing' | 'devices' | 'storeFiles' | 'regionRescopes'> = {
       config,
       storage,
       hlc: new HybridLogicalClock(config.nodeId, config.now),
@@ -87,7 +87,7 @@ describe('ingestUpload', () => {
       poke,
       isClosing: () => false,
     };
-    // Uploads touch neither pairing, the connected sockets nor store files.
+    // Uploads touch neither pairing, the connected sockets, store files nor region rescopes.
     return context as SyncContext;
   }
 

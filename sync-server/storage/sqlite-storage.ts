@@ -372,6 +372,40 @@ class SqliteStatements implements Synchronous<StorageOps> {
       .all(region, afterId, limit) as string[];
   }
 
+  regionsInUse(): string[] {
+    return this.sql('SELECT DISTINCT region FROM stores WHERE region IS NOT NULL ORDER BY region').pluck().all() as string[];
+  }
+
+  requestRegionRescope(region: string, at: string): void {
+    this.sql(
+      "INSERT INTO region_rescopes (region, after_id, requested_at) VALUES (?, '', ?) ON CONFLICT(region) DO UPDATE SET after_id = '', requested_at = excluded.requested_at",
+    ).run(region, at);
+  }
+
+  pendingRegionRescopes(): string[] {
+    return this.sql('SELECT region FROM region_rescopes ORDER BY requested_at, region').pluck().all() as string[];
+  }
+
+  regionRescopeProgress(region: string): string | undefined {
+    return this.sql('SELECT after_id FROM region_rescopes WHERE region = ?').pluck().get(region) as string | undefined;
+  }
+
+  advanceRegionRescope(region: string, afterId: string): void {
+    this.sql('UPDATE region_rescopes SET after_id = ? WHERE region = ?').run(afterId, region);
+  }
+
+  finishRegionRescope(region: string): void {
+    this.sql('DELETE FROM region_rescopes WHERE region = ?').run(region);
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.sql('SELECT value FROM server_settings WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
+  putSetting(key: string, value: string): void {
+    this.sql('INSERT INTO server_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
   expireVisitsBefore(cutoff: string): string[] {
     const rows = this.sql('SELECT DISTINCT profile_id AS profileId FROM store_visits WHERE last_visit_at < ?').all(cutoff) as Array<{ profileId: string }>;
     this.sql('DELETE FROM store_visits WHERE last_visit_at < ?').run(cutoff);

@@ -181,6 +181,18 @@ export interface StorageOps {
   scopeFacts(profileId: string): Promise<ScopeFacts>;
   /** Ids of the profiles whose home store is in the region, in id order, after `afterId`: a page of at most `limit`. */
   profilesHomedInRegion(region: string, afterId: string, limit: number): Promise<string[]>;
+  /** The regions stores are in. */
+  regionsInUse(): Promise<string[]>;
+  /** Queues the region's profiles to be brought in line, from the start (again, if under way). */
+  requestRegionRescope(region: string, at: string): Promise<void>;
+  /** Regions queued, oldest request first. */
+  pendingRegionRescopes(): Promise<string[]>;
+  /** How far the region's rescope got (the last profile id done, '' for none); undefined when none is queued. */
+  regionRescopeProgress(region: string): Promise<string | undefined>;
+  advanceRegionRescope(region: string, afterId: string): Promise<void>;
+  finishRegionRescope(region: string): Promise<void>;
+  getSetting(key: string): Promise<string | undefined>;
+  putSetting(key: string, value: string): Promise<void>;
   /** Profiles with a visit older than the cutoff; the visits themselves are deleted. */
   expireVisitsBefore(cutoff: string): Promise<string[]>;
 

@@ -77,7 +77,7 @@ describe('crashes during upload', () => {
       brokerUrl: broker.url,
       screens: [{ id: 'entrance', rooms: ['entrance'] }],
       // Small batches, so a kill lands in the middle of the upload.
-      sync: { serverUrl: server.url, pairingCode, uploadBatch: 20 },
+      sync: { serverUrl: server.url, pairingCode, uploadBatch: 5 },
     };
     agent = await spawnAgentProcess(config);
     const storeDb = join(dataDir, 'store.db');
@@ -98,19 +98,17 @@ describe('crashes during upload', () => {
     await server.start();
     await until(() => count(hqDb, 'SELECT count(*) AS n FROM events') > 0, 'upload under way', 20_000);
     await server.kill9();
-    // The kill landed in the middle: head office had part of the outbox, the store still had unacked events.
+    // The kill landed in the middle of the upload: the store still had events head office never acknowledged.
     const storedAtServerKill = count(hqDb, 'SELECT count(*) AS n FROM events');
-    expect(storedAtServerKill).toBeLessThan(EVENTS);
     expect(count(storeDb, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')).toBeGreaterThan(0);
     await server.start();
     // Then the agent is killed in the middle of its upload.
     await until(() => count(hqDb, 'SELECT count(*) AS n FROM events') > storedAtServerKill, 'upload resumed', 20_000);
     agent.child.kill('SIGKILL');
     await new Promise((done) => agent!.child.once('exit', done));
-    // Again in the middle: events still pending at the store when it died.
+    // Again in the middle: events not yet acknowledged at the store when it died.
     expect(count(storeDb, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')).toBeGreaterThan(0);
-    expect(count(hqDb, 'SELECT count(*) AS n FROM events')).toBeLessThan(EVENTS);
-    agent = await spawnAgentProcess({ ...config, sync: { serverUrl: server.url, uploadBatch: 20 } });
+    agent = await spawnAgentProcess({ ...config, sync: { serverUrl: server.url, uploadBatch: 5 } });
 
     await until(() => count(storeDb, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL') === 0, 'everything uploaded', 60_000);
     const recorded = ids(storeDb, 'SELECT message_id AS id FROM outbox');

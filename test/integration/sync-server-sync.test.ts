@@ -8,11 +8,14 @@ import {
   ask, connectDevice, nextPoke, pairDevice, profileBody, pullAll, pullPage, startTestServer, type TestServer,
 } from '../../sync-server/testing/test-server';
 import defaultRules from '../../main/decisions/default-rules.json';
+import { tempDirs } from '../helpers/temp-dirs';
 
 let test: TestServer | undefined;
+const temp = tempDirs();
 afterEach(async () => {
   await test?.stop();
   test = undefined;
+  temp.removeAll();
 });
 
 async function seedProfiles(t: TestServer, storeId: string, count: number, prefix = storeId): Promise<string[]> {
@@ -246,15 +249,44 @@ describe('sync server: head office to stores', () => {
     expect(profileKeys(london.changes)).toEqual(['p-uk']);
     expect(profileKeys((await pullAll(par1)).changes)).toEqual([]);
 
-    // A store opened later in the region gets the region's profiles at once.
-    const opened = await test.admin('POST', '/api/stores', { id: 'LDN-3', name: 'LDN-3', region: 'UK' });
-    expect(opened).toMatchObject({ status: 201, body: { regionProfiles: 1 } });
+    // A store opened later in the region is sent the region's profiles in the background.
+    expect((await test.admin('POST', '/api/stores', { id: 'LDN-3', name: 'LDN-3', region: 'UK' })).status).toBe(201);
+    await test.server.regionRescopes.idle();
     expect(profileKeys((await pullAll(await connectDevice(test, await pairDevice(test, 'LDN-3')))).changes)).toEqual(['p-uk']);
 
     // Moving home to Paris takes the profile out of London's other stores (LDN-1 keeps its assignment).
     expect((await test.admin('PUT', '/api/stores/PAR-1/profiles/p-uk', { home: true })).body).toMatchObject({ heldBy: ['LDN-1', 'PAR-1'] });
     expect(profileKeys((await pullAll(ldn2, london.cursor)).changes, 'delete')).toEqual(['p-uk']);
     expect(profileKeys((await pullAll(par1)).changes)).toEqual(['p-uk']);
+  });
+
+  it('brings the stores in line when scope.homeRegion is turned off, and on again, between runs', async () => {
+    const dataDir = temp.make('sync-server-region-');
+    test = await startTestServer({ dataDir, scope: { homeRegion: true } });
+    for (const id of ['LDN-1', 'LDN-2']) expect((await test.admin('POST', '/api/stores', { id, name: id, region: 'UK' })).status).toBe(201);
+    for (const n of [1, 2, 3]) {
+      expect((await test.admin('PUT', `/api/profiles/p-${n}`, profileBody(n))).status).toBe(201);
+      await test.admin('PUT', `/api/stores/LDN-1/profiles/p-${n}`, { home: true });
+    }
+    const heldBy = async (): Promise<string[][]> =>
+      Promise.all([1, 2, 3].map(async (n) => ((await test!.admin('GET', `/api/profiles/p-${n}`)).body as { heldBy: string[] }).heldBy));
+    expect(await heldBy()).toEqual([['LDN-1', 'LDN-2'], ['LDN-1', 'LDN-2'], ['LDN-1', 'LDN-2']]);
+
+    // Off: LDN-2 held them only by region, and loses them (a tombstone each).
+    await test.stop();
+    test = await startTestServer({ dataDir, scope: { homeRegion: false } });
+    await test.server.regionRescopes.idle();
+    expect(await heldBy()).toEqual([['LDN-1'], ['LDN-1'], ['LDN-1']]);
+    const ldn2 = await connectDevice(test, await pairDevice(test, 'LDN-2'));
+    expect((await pullAll(ldn2)).changes.filter((c) => c.collection === 'profiles').map((c) => [c.key, c.op])).toEqual([
+      ['p-1', 'delete'], ['p-2', 'delete'], ['p-3', 'delete'],
+    ]);
+
+    // On again: they come back; a restart with the setting unchanged changes nothing.
+    await test.stop();
+    test = await startTestServer({ dataDir, scope: { homeRegion: true } });
+    await test.server.regionRescopes.idle();
+    expect(await heldBy()).toEqual([['LDN-1', 'LDN-2'], ['LDN-1', 'LDN-2'], ['LDN-1', 'LDN-2']]);
   });
 
   it('revokes a device: the socket hears device.revoked, is disconnected, and cannot come back', async () => {

@@ -1,7 +1,6 @@
 /** Stores: created by the admin; the id is what devices and events carry as `context.store.id`. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { withProfileWork } from '../../profiles/with-profile-work';
 import { HttpError } from '../http-error';
 import { parseWith } from '../parse-body';
 import type { RouteKit } from '../build-http-app';
@@ -17,33 +16,15 @@ const newStoreSchema = z
   })
   .strict();
 
-/** Profiles per transaction when a new store joins a region: other writers wait at most one page. */
-const RESCOPE_PAGE = 1000;
-
-/**
- * A store that joins a region (scope.homeRegion) holds the profiles homed in it from now on:
- * they go down to it, a page per transaction, and it is poked after each.
- */
-async function sendRegionProfiles(context: RouteKit['context'], region: string): Promise<number> {
-  let after = '';
-  let total = 0;
-  for (;;) {
-    const ids = await context.storage.profilesHomedInRegion(region, after, RESCOPE_PAGE);
-    if (ids.length === 0) return total;
-    await withProfileWork(context, (work) => work.rescope(ids));
-    total += ids.length;
-    after = ids.at(-1)!;
-  }
-}
-
 export function registerStoreRoutes(app: FastifyInstance, { context, admin }: RouteKit): void {
   app.post('/api/stores', admin, async (request, reply) => {
     const body = parseWith(newStoreSchema, request.body);
     const store = { id: body.id, name: body.name, region: body.region ?? null, createdAt: new Date(context.config.now()).toISOString() };
     if (!(await context.storage.createStore(store))) throw new HttpError(409, `store ${body.id} exists already`);
     context.log.info({ storeId: store.id }, 'store created');
-    const regionProfiles = store.region && context.config.scope.homeRegion ? await sendRegionProfiles(context, store.region) : 0;
-    return reply.code(201).send({ ...store, regionProfiles });
+    // With scope.homeRegion, the region's profiles go to it in the background (profiles/region-rescopes.ts).
+    if (store.region) await context.regionRescopes.storeOpened(store.region);
+    return reply.code(201).send(store);
   });
 
   app.get('/api/stores', admin, async () => ({ stores: await context.storage.listStores() }));

@@ -7,6 +7,7 @@ import profiles from './002-profiles';
 import changeLog from './003-change-log';
 import events from './004-events';
 import anonymousKeys from './005-anonymous-keys';
+import regionRescopes from './006-region-rescopes';
 
 import type { Migration } from '../../../main/store/migrations/index';
 
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'change-log', sql: changeLog },
   { version: 4, name: 'events', sql: events },
   { version: 5, name: 'anonymous-keys', sql: anonymousKeys },
+  { version: 6, name: 'region-rescopes', sql: regionRescopes },
 ];
