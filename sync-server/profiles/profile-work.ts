@@ -204,7 +204,7 @@ export class ProfileWork {
 
   private async reconcile(profile: CentralProfile, recordChanged: boolean): Promise<void> {
     const { tx, changes, now, scope, log } = this.options;
-    const inScope = storesInScope(await tx.scopeFacts(profile.id), now, scope);
+    const inScope = storesInScope(await tx.scopeFacts(profile.id, scope.homeRegion === true), now, scope);
     const plan = planScopeChanges(inScope, await tx.holdersOf('profiles', profile.id), recordChanged);
     if (plan.upsert.length) {
       const sendable = sendableRecord(profile);

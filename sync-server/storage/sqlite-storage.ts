@@ -343,7 +343,7 @@ class SqliteStatements implements Synchronous<StorageOps> {
     ).run(profileId, storeId, at);
   }
 
-  scopeFacts(profileId: string): ScopeFacts {
+  scopeFacts(profileId: string, withHomeRegion = true): ScopeFacts {
     const home = this.sql('SELECT home_store_id AS homeStoreId FROM profiles WHERE id = ?').get(profileId) as { homeStoreId: string | null } | undefined;
     const assigned = this.sql('SELECT store_id AS storeId FROM store_assignments WHERE profile_id = ? ORDER BY store_id').all(profileId) as Array<{
       storeId: string;
@@ -351,7 +351,7 @@ class SqliteStatements implements Synchronous<StorageOps> {
     const visits = this.sql(
       'SELECT store_id AS storeId, last_visit_at AS lastVisitAt FROM store_visits WHERE profile_id = ? ORDER BY store_id',
     ).all(profileId) as ScopeFacts['visits'];
-    const region = home?.homeStoreId
+    const region = home?.homeStoreId && withHomeRegion
       ? (this.sql(
           'SELECT store.id AS storeId FROM stores home JOIN stores store ON store.region = home.region WHERE home.id = ? ORDER BY store.id',
         ).all(home.homeStoreId) as Array<{ storeId: string }>)

@@ -178,7 +178,8 @@ export interface StorageOps {
   unassignProfile(storeId: string, profileId: string): Promise<boolean>;
   /** Keeps the latest visit per (store, profile). */
   recordStoreVisit(storeId: string, profileId: string, at: string): Promise<void>;
-  scopeFacts(profileId: string): Promise<ScopeFacts>;
+  /** `withHomeRegion` false leaves homeRegionStoreIds empty: a reconcile with scope.homeRegion off does not ask for them. */
+  scopeFacts(profileId: string, withHomeRegion?: boolean): Promise<ScopeFacts>;
   /** Ids of the profiles whose home store is in the region, in id order, after `afterId`: a page of at most `limit`. */
   profilesHomedInRegion(region: string, afterId: string, limit: number): Promise<string[]>;
   /** The regions stores are in. */
