@@ -9,6 +9,7 @@ import { identifierSchema } from '../../protocol/identifiers';
 import { profileSchema, purchaseSummarySchema, rememberedGreetingsSchema } from '../../protocol/profile';
 import type { CentralProfile } from './central-profile';
 import { lwwSet } from './field-clocks';
+import { newestFirst } from './remembered-greetings';
 
 const shape = profileSchema.shape;
 
@@ -66,7 +67,7 @@ export function applyPatch(current: CentralProfile, patch: ProfilePatch, clock: 
   if (patch.allergies !== undefined) lwwSet(clocks, 'allergies', clock, () => (fields.allergies = patch.allergies as string[]));
   if (patch.preferences !== undefined) lwwSet(clocks, 'preferences', clock, () => (fields.preferences = patch.preferences as string[]));
   if (patch.greetings !== undefined) {
-    const greetings = [...patch.greetings].sort((a, b) => Date.parse(b.shownAt) - Date.parse(a.shownAt));
+    const greetings = newestFirst(patch.greetings);
     lwwSet(clocks, 'greetings', clock, () => (fields.greetings = greetings));
   }
   for (const purpose of CONSENT_PURPOSES) {

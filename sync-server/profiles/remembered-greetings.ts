@@ -9,8 +9,11 @@ import { MAX_REMEMBERED_GREETINGS, type RememberedGreeting } from '../../protoco
 export function rememberGreeting(greetings: readonly RememberedGreeting[], ruleId: string, shownAt: Date): RememberedGreeting[] {
   const current = greetings.find((g) => g.ruleId === ruleId);
   if (current && Date.parse(current.shownAt) >= shownAt.getTime()) return greetings as RememberedGreeting[];
-  const next = [{ ruleId, shownAt: shownAt.toISOString() }, ...greetings.filter((g) => g.ruleId !== ruleId)];
-  next.sort((a, b) => Date.parse(b.shownAt) - Date.parse(a.shownAt));
-  const kept = next.slice(0, MAX_REMEMBERED_GREETINGS);
+  const kept = newestFirst([{ ruleId, shownAt: shownAt.toISOString() }, ...greetings.filter((g) => g.ruleId !== ruleId)]).slice(0, MAX_REMEMBERED_GREETINGS);
   return kept.some((g) => g.ruleId === ruleId) ? kept : (greetings as RememberedGreeting[]);
+}
+
+/** The order the profile keeps them in. */
+export function newestFirst(greetings: readonly RememberedGreeting[]): RememberedGreeting[] {
+  return [...greetings].sort((a, b) => Date.parse(b.shownAt) - Date.parse(a.shownAt));
 }
